@@ -1,0 +1,72 @@
+/**
+ * Every error the server or the SDK can report, with a stable machine code.
+ * The README has the same table for integrators; keep both in step.
+ */
+export const ERROR_CODES = {
+  /** The request body or event payload does not match its schema. */
+  INVALID_PAYLOAD: 'INVALID_PAYLOAD',
+  /** The room id is missing, empty, not a string or longer than allowed. */
+  INVALID_ROOM_ID: 'INVALID_ROOM_ID',
+  /** The user id does not match [A-Za-z0-9_-]{1,32}. */
+  INVALID_USER_ID: 'INVALID_USER_ID',
+  /** The class id is not a string of allowed length. */
+  INVALID_CLASS_ID: 'INVALID_CLASS_ID',
+  /** The client message id is not a UUID. */
+  INVALID_CLIENT_MSG_ID: 'INVALID_CLIENT_MSG_ID',
+  /** Admin REST call without a valid admin key. */
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  /** No token in the handshake. */
+  TOKEN_MISSING: 'TOKEN_MISSING',
+  /** The token is malformed, forged or expired. */
+  TOKEN_INVALID: 'TOKEN_INVALID',
+  /** The token was valid but its room has been unbound (or bound anew since). */
+  ROOM_UNBOUND: 'ROOM_UNBOUND',
+  /** The room does not exist. */
+  ROOM_NOT_FOUND: 'ROOM_NOT_FOUND',
+  /** The Origin header is not in IM_ALLOWED_ORIGINS. */
+  ORIGIN_NOT_ALLOWED: 'ORIGIN_NOT_ALLOWED',
+  /** The serialized content is larger than the limit. */
+  CONTENT_TOO_LARGE: 'CONTENT_TOO_LARGE',
+  /** The content is missing (undefined, null or empty string). */
+  CONTENT_EMPTY: 'CONTENT_EMPTY',
+  /** More recipient ids than allowed in one request. */
+  TOO_MANY_RECIPIENTS: 'TOO_MANY_RECIPIENTS',
+  /** The connection sends faster than its rate limit. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The requested resource does not exist. */
+  NOT_FOUND: 'NOT_FOUND',
+  /** Something failed inside the server; details are in the server log only. */
+  INTERNAL: 'INTERNAL',
+  /** SDK only: the server did not acknowledge in time. */
+  TIMEOUT: 'TIMEOUT',
+  /** SDK only: the call needs a connection and there is none. */
+  NOT_CONNECTED: 'NOT_CONNECTED',
+  /** SDK only: the client was closed for good. */
+  CLIENT_CLOSED: 'CLIENT_CLOSED',
+  /** Kick reason: the server is shutting down. */
+  SERVER_SHUTDOWN: 'SERVER_SHUTDOWN',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** Errors a client may retry with the same client message id. */
+export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  ERROR_CODES.RATE_LIMITED,
+  ERROR_CODES.INTERNAL,
+  ERROR_CODES.TIMEOUT,
+  ERROR_CODES.NOT_CONNECTED,
+]);
+
+export function errorPayload(
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): ErrorPayload {
+  return details ? { code, message, details } : { code, message };
+}

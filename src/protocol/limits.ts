@@ -1,0 +1,31 @@
+/** Every limit of the system, in one place. The server enforces each with a coded error. */
+export const LIMITS = {
+  /** Room ids: 1–128 characters. */
+  ROOM_ID_MAX_LENGTH: 128,
+  /** User ids: [A-Za-z0-9_-]{1,32}. */
+  USER_ID_PATTERN: /^[A-Za-z0-9_-]{1,32}$/,
+  /** Class (course session) ids: 1–64 characters. */
+  CLASS_ID_MAX_LENGTH: 64,
+  /** Content of any message, serialized as JSON, in UTF-8 bytes. */
+  CONTENT_MAX_BYTES: 16 * 1024,
+  /** Recipient ids in one targeted send. */
+  RECIPIENTS_MAX: 500,
+  /** Sends per second per connection (token bucket refill rate). */
+  SEND_RATE_PER_SECOND: 20,
+  /** Token bucket size: short bursts above the rate. */
+  SEND_BURST: 40,
+  /** History page size: default and maximum. */
+  HISTORY_PAGE_DEFAULT: 50,
+  HISTORY_PAGE_MAX: 100,
+  /**
+   * Largest Socket.IO packet the server accepts. It fits the biggest valid request
+   * (full content plus a full recipient list plus the envelope); anything larger is
+   * dropped by the transport, which closes that connection only.
+   */
+  MAX_PACKET_BYTES: 48 * 1024,
+  /** REST bodies. */
+  REST_BODY_MAX_BYTES: 16 * 1024,
+} as const;
+
+/** UUID (any version) as produced by crypto.randomUUID(). */
+export const CLIENT_MSG_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

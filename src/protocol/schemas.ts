@@ -1,0 +1,206 @@
+/**
+ * Runtime validation of every client→server payload. Each validator returns either the
+ * normalised value or a coded error; nothing here throws.
+ */
+import { ERROR_CODES, errorPayload, type ErrorPayload } from './errors.js';
+import { CLIENT_MSG_ID_PATTERN, LIMITS } from './limits.js';
+import type {
+  BroadcastPayload,
+  CommandPayload,
+  RoomHandshake,
+  SessionUpdatePayload,
+} from './events.js';
+import type { JsonValue } from './models.js';
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const fail = <T>(error: ErrorPayload): Checked<T> => ({ ok: false, error });
+const invalid = <T>(message: string): Checked<T> => fail(errorPayload(ERROR_CODES.INVALID_PAYLOAD, message));
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function checkRoomId(value: unknown): Checked<string> {
+  if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.ROOM_ID_MAX_LENGTH) {
+    return fail(
+      errorPayload(
+        ERROR_CODES.INVALID_ROOM_ID,
+        `roomId must be a non-empty string of at most ${LIMITS.ROOM_ID_MAX_LENGTH} characters`,
+      ),
+    );
+  }
+  return ok(value);
+}
+
+export function checkUserId(value: unknown, field = 'userId'): Checked<string> {
+  if (typeof value !== 'string' || !LIMITS.USER_ID_PATTERN.test(value)) {
+    return fail(errorPayload(ERROR_CODES.INVALID_USER_ID, `${field} must match [A-Za-z0-9_-]{1,32}`));
+  }
+  return ok(value);
+}
+
+export function checkClassId(value: unknown): Checked<string | null> {
+  if (value === undefined || value === null || value === '') return ok(null);
+  if (typeof value !== 'string' || value.length > LIMITS.CLASS_ID_MAX_LENGTH) {
+    return fail(
+      errorPayload(
+        ERROR_CODES.INVALID_CLASS_ID,
+        `classId must be a string of at most ${LIMITS.CLASS_ID_MAX_LENGTH} characters`,
+      ),
+    );
+  }
+  return ok(value);
+}
+
+const encoder = new TextEncoder();
+
+/** Byte length of the JSON form of a value, or -1 when it is not JSON-serialisable. */
+export function jsonByteLength(value: unknown): number {
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? -1 : encoder.encode(text).length;
+  } catch {
+    return -1;
+  }
+}
+
+export function checkContent(value: unknown): Checked<JsonValue> {
+  if (value === undefined || value === null || value === '') {
+    return fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'content is required'));
+  }
+  if (typeof value !== 'string' && typeof value !== 'object' && typeof value !== 'number' && typeof value !== 'boolean') {
+    return invalid('content must be a string or a JSON value');
+  }
+  const size = jsonByteLength(value);
+  if (size < 0) return invalid('content must be JSON-serialisable');
+  if (size > LIMITS.CONTENT_MAX_BYTES) {
+    return fail(
+      errorPayload(
+        ERROR_CODES.CONTENT_TOO_LARGE,
+        `content is ${size} bytes serialized; the limit is ${LIMITS.CONTENT_MAX_BYTES}`,
+        { size, limit: LIMITS.CONTENT_MAX_BYTES },
+      ),
+    );
+  }
+  return ok(value as JsonValue);
+}
+
+/** One id or a list of ids, de-duplicated, each a valid user id, at most RECIPIENTS_MAX. */
+export function checkRecipients(value: unknown): Checked<string[]> {
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.length === 0) {
+    return invalid('users must be a user id or a non-empty array of user ids');
+  }
+  if (list.length > LIMITS.RECIPIENTS_MAX) {
+    return fail(
+      errorPayload(
+        ERROR_CODES.TOO_MANY_RECIPIENTS,
+        `at most ${LIMITS.RECIPIENTS_MAX} recipients per message; got ${list.length}`,
+        { count: list.length, limit: LIMITS.RECIPIENTS_MAX },
+      ),
+    );
+  }
+  for (const id of list) {
+    const checked = checkUserId(id, 'every entry of users');
+    if (!checked.ok) return fail(checked.error);
+  }
+  return ok([...new Set(list as string[])]);
+}
+
+function checkSeq(value: unknown, field: string): Checked<number | undefined> {
+  if (value === undefined || value === null) return ok(undefined);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    return invalid(`${field} must be a non-negative integer`);
+  }
+  return ok(value);
+}
+
+export function checkHandshake(value: unknown): Checked<RoomHandshake & { classId: string | null }> {
+  if (!isRecord(value)) return fail(errorPayload(ERROR_CODES.TOKEN_MISSING, 'handshake auth is required'));
+  if (typeof value.token !== 'string' || value.token.length === 0) {
+    return fail(errorPayload(ERROR_CODES.TOKEN_MISSING, 'auth.token is required'));
+  }
+  const userId = checkUserId(value.userId);
+  if (!userId.ok) return fail(userId.error);
+  const classId = checkClassId(value.classId);
+  if (!classId.ok) return fail(classId.error);
+  const since = checkSeq(value.since, 'auth.since');
+  if (!since.ok) return fail(since.error);
+  return ok({ token: value.token, userId: userId.value, classId: classId.value, since: since.value });
+}
+
+export function checkBroadcast(value: unknown): Checked<BroadcastPayload> {
+  if (!isRecord(value)) return invalid('payload must be an object');
+  const content = checkContent(value.content);
+  return content.ok ? ok({ content: content.value }) : fail(content.error);
+}
+
+export function checkCommand(value: unknown): Checked<CommandPayload & { users: string[] }> {
+  if (!isRecord(value)) return invalid('payload must be an object');
+  const content = checkContent(value.content);
+  if (!content.ok) return fail(content.error);
+  const users = checkRecipients(value.users);
+  if (!users.ok) return fail(users.error);
+  return ok({ content: content.value, users: users.value });
+}
+
+export function checkMessageSend(
+  value: unknown,
+): Checked<{ content: JsonValue; clientMsgId: string; users: string[] | null; classId: string | null | undefined }> {
+  if (!isRecord(value)) return invalid('payload must be an object');
+  if (typeof value.clientMsgId !== 'string' || !CLIENT_MSG_ID_PATTERN.test(value.clientMsgId)) {
+    return fail(errorPayload(ERROR_CODES.INVALID_CLIENT_MSG_ID, 'clientMsgId must be a UUID'));
+  }
+  const content = checkContent(value.content);
+  if (!content.ok) return fail(content.error);
+  let users: string[] | null = null;
+  if (value.users !== undefined && value.users !== null && !(Array.isArray(value.users) && value.users.length === 0)) {
+    const checked = checkRecipients(value.users);
+    if (!checked.ok) return fail(checked.error);
+    users = checked.value;
+  }
+  let classId: string | null | undefined;
+  if ('classId' in value && value.classId !== undefined) {
+    const checked = checkClassId(value.classId);
+    if (!checked.ok) return fail(checked.error);
+    classId = checked.value;
+  }
+  return ok({ content: content.value, clientMsgId: value.clientMsgId.toLowerCase(), users, classId });
+}
+
+export function checkHistoryQuery(
+  value: unknown,
+): Checked<{ before?: number; after?: number; limit: number; classId: string | null | undefined }> {
+  const query = value === undefined || value === null ? {} : value;
+  if (!isRecord(query)) return invalid('query must be an object');
+  const before = checkSeq(query.before, 'before');
+  if (!before.ok) return fail(before.error);
+  const after = checkSeq(query.after, 'after');
+  if (!after.ok) return fail(after.error);
+  if (before.value !== undefined && after.value !== undefined) return invalid('give either before or after, not both');
+  let limit: number = LIMITS.HISTORY_PAGE_DEFAULT;
+  if (query.limit !== undefined) {
+    if (typeof query.limit !== 'number' || !Number.isInteger(query.limit) || query.limit < 1 || query.limit > LIMITS.HISTORY_PAGE_MAX) {
+      return invalid(`limit must be an integer from 1 to ${LIMITS.HISTORY_PAGE_MAX}`);
+    }
+    limit = query.limit;
+  }
+  let classId: string | null | undefined;
+  if ('classId' in query && query.classId !== undefined) {
+    const checked = checkClassId(query.classId);
+    if (!checked.ok) return fail(checked.error);
+    classId = checked.value;
+  }
+  const result: { before?: number; after?: number; limit: number; classId: string | null | undefined } = { limit, classId };
+  if (before.value !== undefined) result.before = before.value;
+  if (after.value !== undefined) result.after = after.value;
+  return ok(result);
+}
+
+export function checkSessionUpdate(value: unknown): Checked<SessionUpdatePayload> {
+  if (!isRecord(value) || !('classId' in value)) return invalid('payload must be { classId }');
+  const classId = checkClassId(value.classId);
+  return classId.ok ? ok({ classId: classId.value }) : fail(classId.error);
+}

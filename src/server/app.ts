@@ -1,0 +1,131 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Server } from 'socket.io';
+import { ERROR_CODES, errorPayload } from '../protocol/errors.js';
+import { LIMITS } from '../protocol/limits.js';
+import { isOriginAllowed } from './auth/origins.js';
+import { loadSecrets, type Secrets } from './auth/secrets.js';
+import type { Config } from './config.js';
+import type { ServerContext } from './context.js';
+import { registerDemoRoutes } from './http/demo.js';
+import { sendError } from './http/errors.js';
+import { registerRoomBindingRoutes } from './http/room-binding.js';
+import { registerStaticRoutes } from './http/static.js';
+import { createRoomAuth } from './realtime/auth.js';
+import { registerRoomHandlers } from './realtime/room-handlers.js';
+import { conversationRoom, type IMServer } from './realtime/types.js';
+import { MessageWriter } from './store/message-writer.js';
+import { createSqliteStore } from './store/sqlite.js';
+import type { Store } from './store/store.js';
+
+export interface AppDeps {
+  store?: Store;
+  clock?: () => number;
+}
+
+export interface ImApp {
+  config: Config;
+  secrets: Secrets;
+  store: Store;
+  http: FastifyInstance;
+  io: IMServer;
+  /** Starts listening; resolves with the base URL (http://host:port). */
+  listen(): Promise<string>;
+  /** Stops accepting, drops connections (clients reconnect elsewhere), flushes and closes. */
+  close(): Promise<void>;
+}
+
+export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImApp> {
+  const secrets = loadSecrets(config.dataDir, config.adminKey);
+  const store = deps.store ?? createSqliteStore(config.dataDir);
+  await store.migrate();
+  const clock = deps.clock ?? Date.now;
+
+  const http = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
+    bodyLimit: LIMITS.REST_BODY_MAX_BYTES,
+    disableRequestLogging: true,
+  });
+  const ctx: ServerContext = { config, secrets, store, writer: new MessageWriter(store), clock, log: http.log };
+
+  // Bodies are parsed by the routes themselves so that any malformed body gets our coded error.
+  http.removeAllContentTypeParsers();
+  http.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+
+  http.addHook('onRequest', async (request, reply) => {
+    const origin = request.headers.origin;
+    if (!request.url.startsWith('/v1/')) return;
+    if (!isOriginAllowed(config.allowedOrigins, origin)) {
+      return sendError(reply, 403, ERROR_CODES.ORIGIN_NOT_ALLOWED, `origin ${origin} is not allowed`);
+    }
+    if (origin) {
+      reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+      reply.header('access-control-allow-headers', 'authorization, content-type');
+      reply.header('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS');
+    }
+    if (request.method === 'OPTIONS') return reply.code(204).send();
+    return undefined;
+  });
+
+  http.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return sendError(reply, 413, ERROR_CODES.INVALID_PAYLOAD, `the body is larger than ${LIMITS.REST_BODY_MAX_BYTES} bytes`);
+    }
+    if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+      return sendError(reply, error.statusCode, ERROR_CODES.INVALID_PAYLOAD, error.message);
+    }
+    request.log.error({ err: error }, 'request failed');
+    return sendError(reply, 500, ERROR_CODES.INTERNAL, 'internal error');
+  });
+  http.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, ERROR_CODES.NOT_FOUND, `no route for ${request.method} ${request.url.split('?')[0]}`),
+  );
+
+  const io: IMServer = new Server(http.server, {
+    maxHttpBufferSize: LIMITS.MAX_PACKET_BYTES,
+    cors: {
+      origin: (origin, callback) => callback(null, isOriginAllowed(config.allowedOrigins, origin)),
+      credentials: false,
+    },
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+  });
+  io.use(createRoomAuth(ctx));
+  registerRoomHandlers(io, ctx);
+
+  http.get('/health', async () => ({ ok: true }));
+  registerRoomBindingRoutes(http, ctx, {
+    onUnbound(binding) {
+      const room = io.in(conversationRoom(binding.conversationId));
+      room.emit('session:kicked', errorPayload(ERROR_CODES.ROOM_UNBOUND, `room "${binding.roomId}" was unbound`));
+      room.disconnectSockets(true);
+    },
+  });
+  if (config.demo) registerDemoRoutes(http, ctx);
+  await registerStaticRoutes(http, ctx);
+
+  let closed = false;
+  return {
+    config,
+    secrets,
+    store,
+    http,
+    io,
+    async listen() {
+      await http.listen({ port: config.port, host: config.host });
+      const address = http.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      return `http://${host}:${port}`;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Closing the transports (not the sockets) makes clients reconnect instead of giving up.
+      io.engine.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await http.close();
+      await ctx.writer.drain();
+      await store.close();
+    },
+  };
+}

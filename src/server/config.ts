@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Where SQLite, the secrets and uploads live. */
+  dataDir: string;
+  /** Admin key from the environment; when absent one is generated and kept in the data dir. */
+  adminKey: string | undefined;
+  /** `'*'` or a list of exact origins (scheme://host[:port]). */
+  allowedOrigins: '*' | string[];
+  /** Serve the demo pages and the demo token endpoint. */
+  demo: boolean;
+  /** Directory with the built bundle (`im-elements.js`) and the built demo (`demo/`). */
+  distDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export class ConfigError extends Error {}
+
+export function parseOrigins(raw: string | undefined): '*' | string[] {
+  const value = (raw ?? '*').trim();
+  if (value === '' || value === '*') return '*';
+  const list = value
+    .split(',')
+    .map((entry) => entry.trim().replace(/\/+$/, ''))
+    .filter((entry) => entry.length > 0);
+  if (list.includes('*')) return '*';
+  for (const origin of list) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(`IM_ALLOWED_ORIGINS: "${origin}" is not an origin like https://example.com`);
+    }
+  }
+  return list;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT: "${env.PORT}" is not a port number`);
+  const logLevel = (env.IM_LOG_LEVEL ?? 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`IM_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const adminKey = env.IM_ADMIN_KEY?.trim() || undefined;
+  if (adminKey !== undefined && adminKey.length < 16) throw new ConfigError('IM_ADMIN_KEY must be at least 16 characters');
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    dataDir: resolve(env.IM_DATA_DIR ?? './data'),
+    adminKey,
+    allowedOrigins: parseOrigins(env.IM_ALLOWED_ORIGINS),
+    demo: env.IM_DEMO !== undefined ? env.IM_DEMO !== '0' && env.IM_DEMO !== 'false' : env.NODE_ENV !== 'production',
+    distDir: resolve(env.IM_DIST_DIR ?? './dist'),
+    logLevel,
+  };
+}

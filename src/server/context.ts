@@ -1,0 +1,15 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from './config.js';
+import type { Secrets } from './auth/secrets.js';
+import type { Store } from './store/store.js';
+import type { MessageWriter } from './store/message-writer.js';
+
+/** What every handler factory is given; nothing in handlers is imported as a singleton. */
+export interface ServerContext {
+  config: Config;
+  secrets: Secrets;
+  store: Store;
+  writer: MessageWriter;
+  clock: () => number;
+  log: FastifyBaseLogger;
+}

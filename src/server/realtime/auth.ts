@@ -1,0 +1,46 @@
+import type { ExtendedError } from 'socket.io';
+import { ERROR_CODES, errorPayload, type ErrorCode } from '../../protocol/errors.js';
+import type { ConversationId, RoomId, UserId } from '../../protocol/models.js';
+import { checkHandshake } from '../../protocol/schemas.js';
+import { isOriginAllowed } from '../auth/origins.js';
+import { verifyRoomToken } from '../auth/tokens.js';
+import type { ServerContext } from '../context.js';
+import type { IMSocket } from './types.js';
+
+/** A connect_error the client can read: `err.message` for people, `err.data.code` for code. */
+export function connectError(code: ErrorCode, message: string): ExtendedError {
+  const error: ExtendedError = new Error(message);
+  error.data = errorPayload(code, message);
+  return error;
+}
+
+/** Handshake middleware: origin, token, user id and class id; fills `socket.data`. */
+export function createRoomAuth(ctx: ServerContext) {
+  return async (socket: IMSocket, next: (error?: ExtendedError) => void): Promise<void> => {
+    try {
+      const origin = socket.handshake.headers.origin;
+      if (!isOriginAllowed(ctx.config.allowedOrigins, origin)) {
+        return next(connectError(ERROR_CODES.ORIGIN_NOT_ALLOWED, `origin ${origin} is not allowed`));
+      }
+      const handshake = checkHandshake(socket.handshake.auth);
+      if (!handshake.ok) return next(connectError(handshake.error.code, handshake.error.message));
+      const claims = verifyRoomToken(ctx.secrets.tokenSecret, handshake.value.token, ctx.clock());
+      if (!claims) return next(connectError(ERROR_CODES.TOKEN_INVALID, 'the token is malformed, forged or expired'));
+      const room = await ctx.store.getRoom(claims.r);
+      if (!room || !room.bound || room.generation !== claims.g) {
+        return next(connectError(ERROR_CODES.ROOM_UNBOUND, 'the room of this token is not bound'));
+      }
+      socket.data = {
+        userId: handshake.value.userId as UserId,
+        roomId: room.roomId as RoomId,
+        conversationId: room.conversationId as ConversationId,
+        classId: handshake.value.classId,
+        since: handshake.value.since,
+      };
+      next();
+    } catch (error) {
+      ctx.log.error({ err: error }, 'handshake failed');
+      next(connectError(ERROR_CODES.INTERNAL, 'internal error'));
+    }
+  };
+}

@@ -1,0 +1,105 @@
+import { LIMITS } from '../../protocol/limits.js';
+import type { SessionInfo, SignalMessage, StoredMessage } from '../../protocol/models.js';
+import {
+  checkBroadcast,
+  checkCommand,
+  checkHistoryQuery,
+  checkMessageSend,
+  checkSessionUpdate,
+} from '../../protocol/schemas.js';
+import type { ServerContext } from '../context.js';
+import { onRequest } from './handler.js';
+import { TokenBucket } from './rate-limit.js';
+import { conversationRoom, userRoom, type IMServer, type IMSocket } from './types.js';
+
+/** Requests per second for history pages (separate from sends so a resync cannot starve sending). */
+const HISTORY_RATE = 10;
+const HISTORY_BURST = 30;
+
+/** Room chat: broadcasts, custom commands, stored messages and history. */
+export function registerRoomHandlers(io: IMServer, ctx: ServerContext): void {
+  io.on('connection', (socket) => {
+    void onConnection(ctx, socket).catch((error: unknown) => {
+      ctx.log.error({ err: error }, 'connection setup failed');
+      socket.disconnect(true);
+    });
+  });
+}
+
+/** Where a stored message goes live: the whole room, or only its recipients and the sender. */
+function audienceOf(message: StoredMessage): string[] {
+  const { conversationId, recipients, senderId } = message;
+  if (recipients === null) return [conversationRoom(conversationId)];
+  return [...new Set([...recipients, senderId])].map((userId) => userRoom(conversationId, userId));
+}
+
+async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void> {
+  const { conversationId, userId, roomId } = socket.data;
+  const sends = new TokenBucket(LIMITS.SEND_RATE_PER_SECOND, LIMITS.SEND_BURST, ctx.clock);
+  const reads = new TokenBucket(HISTORY_RATE, HISTORY_BURST, ctx.clock);
+
+  onRequest(ctx, socket, 'signal:broadcast', sends, checkBroadcast, ({ content }) => {
+    const signal: SignalMessage = { kind: 'room', conversationId, senderId: userId, content, time: ctx.clock() };
+    socket.to(conversationRoom(conversationId)).emit('signal:received', signal);
+    return { time: signal.time };
+  });
+
+  onRequest(ctx, socket, 'signal:send', sends, checkCommand, ({ content, users }) => {
+    const signal: SignalMessage = { kind: 'custom', conversationId, senderId: userId, content, time: ctx.clock() };
+    socket.to(users.map((id) => userRoom(conversationId, id))).emit('signal:received', signal);
+    return { time: signal.time };
+  });
+
+  onRequest(ctx, socket, 'message:send', sends, checkMessageSend, async (payload) => {
+    const { message, duplicate } = await ctx.writer.append({
+      conversationId,
+      classId: payload.classId === undefined ? socket.data.classId : payload.classId,
+      senderId: userId,
+      clientMsgId: payload.clientMsgId,
+      content: payload.content,
+      recipients: payload.users,
+      time: ctx.clock(),
+    });
+    // A duplicate was delivered when it was first stored; only the sender learns its seq again.
+    if (!duplicate) socket.to(audienceOf(message)).emit('message:created', message);
+    return { id: message.id, seq: message.seq, time: message.time, duplicate };
+  });
+
+  onRequest(ctx, socket, 'message:history', reads, checkHistoryQuery, (query) =>
+    ctx.store.history({
+      conversationId,
+      userId,
+      classId: query.classId === undefined ? socket.data.classId : query.classId,
+      limit: query.limit,
+      ...(query.before !== undefined ? { before: query.before } : {}),
+      ...(query.after !== undefined ? { after: query.after } : {}),
+    }),
+  );
+
+  onRequest(ctx, socket, 'session:update', reads, checkSessionUpdate, ({ classId }) => {
+    socket.data.classId = classId;
+    return { classId };
+  });
+
+  // Join before reading history: a message committed after the read is then delivered live,
+  // one committed before it is in the history. The SDK merges both by seq.
+  await socket.join([conversationRoom(conversationId), userRoom(conversationId, userId)]);
+  const { since, classId } = socket.data;
+  const page = await ctx.store.history({
+    conversationId,
+    userId,
+    classId,
+    limit: LIMITS.HISTORY_PAGE_MAX,
+    ...(since !== undefined ? { after: since } : {}),
+  });
+  if (!socket.connected) return;
+  const session: SessionInfo = {
+    userId,
+    roomId,
+    conversationId,
+    classId,
+    history: page.messages,
+    hasMore: page.hasMore,
+  };
+  socket.emit('session:ready', session);
+}

@@ -1,0 +1,66 @@
+import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+/**
+ * Versioned migrations, portable between SQLite and PostgreSQL: only types both understand
+ * (text, integer, bigint) and no dialect-specific defaults. Never edit a released migration;
+ * add the next one.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_rooms_and_messages': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('last_seq', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('rooms')
+        .addColumn('room_id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('bound', 'integer', (c) => c.notNull())
+        .addColumn('bound_at', 'bigint', (c) => c.notNull())
+        .addColumn('unbound_at', 'bigint')
+        .execute();
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('class_id', 'text', (c) => c.notNull())
+        .addColumn('sender_id', 'text', (c) => c.notNull())
+        .addColumn('client_msg_id', 'text', (c) => c.notNull())
+        .addColumn('content', 'text', (c) => c.notNull())
+        .addColumn('recipients', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('messages_conversation_seq').unique().on('messages').columns(['conversation_id', 'seq']).execute();
+      await db.schema
+        .createIndex('messages_conversation_class_seq')
+        .on('messages')
+        .columns(['conversation_id', 'class_id', 'seq'])
+        .execute();
+      await db.schema
+        .createIndex('messages_client_msg_id')
+        .unique()
+        .on('messages')
+        .columns(['conversation_id', 'sender_id', 'client_msg_id'])
+        .execute();
+      await db.schema
+        .createTable('message_recipients')
+        .addColumn('conversation_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_recipients_pk', ['conversation_id', 'seq', 'user_id'])
+        .execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};
