@@ -1,0 +1,69 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { CachedMessage } from '../../sdk/cache/types.js';
+import type { IMClient } from '../../sdk/client.js';
+
+/**
+ * A live view of a conversation's newest messages from the client's cache: it renders what
+ * the cache says, so cached history shows before the socket connects.
+ */
+export class MessagesController implements ReactiveController {
+  messages: CachedMessage[] = [];
+  /** True until the first result for the current view arrived. */
+  loading = true;
+  private unsubscribe: (() => void) | undefined;
+  private client: IMClient | undefined;
+  private conversationId: string | undefined;
+  private limit: number;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    initialLimit: number,
+  ) {
+    this.limit = initialLimit;
+    host.addController(this);
+  }
+
+  get viewLimit(): number {
+    return this.limit;
+  }
+
+  /** Points the view at a client and conversation (or at nothing). */
+  watch(client: IMClient | undefined, conversationId: string | undefined): void {
+    if (client === this.client && conversationId === this.conversationId) return;
+    this.client = client;
+    this.conversationId = conversationId;
+    this.messages = [];
+    this.loading = true;
+    this.resubscribe();
+  }
+
+  /** Widens the view by `more` messages (after older ones were loaded into the cache). */
+  grow(more: number): void {
+    this.limit += more;
+    this.resubscribe();
+  }
+
+  private resubscribe(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    const { client, conversationId } = this;
+    if (!client || !conversationId || !(this.host as unknown as HTMLElement).isConnected) {
+      this.host.requestUpdate();
+      return;
+    }
+    this.unsubscribe = client.messages.observe(conversationId, this.limit, (messages) => {
+      this.messages = messages;
+      this.loading = false;
+      this.host.requestUpdate();
+    });
+  }
+
+  hostConnected(): void {
+    if (!this.unsubscribe) this.resubscribe();
+  }
+
+  hostDisconnected(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+}

@@ -1,0 +1,109 @@
+import { provide } from '@lit/context';
+import { html, LitElement, css, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { IMClient } from '../../sdk/client.js';
+import { clientContext } from '../context.js';
+import { ImClientReadyEvent, ImConnectionChangeEvent } from '../events.js';
+
+/**
+ * Creates an IMClient for a room token and provides it to every IM element inside it.
+ *
+ * @summary Connects the IM elements inside it to an IM Elements server.
+ * @slot - The IM elements (and anything else) that should use this connection.
+ * @fires im-client-ready - A client was created or given; `detail.client`.
+ * @fires im-connection-change - The connection state changed; `detail.state`, `detail.reason`.
+ */
+@customElement('im-provider')
+export class ImProvider extends LitElement {
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+  `;
+
+  /** Server base URL; defaults to the origin the bundle was loaded from. */
+  @property() server: string | undefined;
+  /** Room token from the server's room binding. */
+  @property() token = '';
+  /** The user's id: [A-Za-z0-9_-]{1,32}. */
+  @property({ attribute: 'user-id' }) userId = '';
+  /** Class (course session) for stored messages and history. */
+  @property({ attribute: 'class-id' }) classId: string | undefined;
+  /** Use an existing client instead of creating one (the provider then never closes it). */
+  @property({ attribute: false }) client: IMClient | undefined;
+
+  @provide({ context: clientContext })
+  @state()
+  protected provided: IMClient | undefined;
+
+  private owned: IMClient | undefined;
+  private offState: (() => void) | undefined;
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const identityChanged = changed.has('server') || changed.has('token') || changed.has('userId') || changed.has('client');
+    if (identityChanged) {
+      this.replaceClient();
+    } else if (changed.has('classId') && this.owned) {
+      void this.owned.setClassId(this.classId ?? null).catch(() => {
+        // Offline: the new class applies from the next connection.
+      });
+    }
+  }
+
+  private replaceClient(): void {
+    this.releaseOwned();
+    let next = this.client;
+    if (!next && this.token && this.userId) {
+      try {
+        next = new IMClient({
+          token: this.token,
+          userId: this.userId,
+          classId: this.classId ?? null,
+          ...(this.server ? { server: this.server } : {}),
+        });
+        this.owned = next;
+      } catch (error) {
+        console.error('im-provider: cannot create a client', error);
+        next = undefined;
+      }
+    }
+    this.provided = next;
+    if (!next) return;
+    this.offState = next.on('state', ({ state, reason }) =>
+      this.dispatchEvent(new ImConnectionChangeEvent(reason ? { state, reason } : { state })),
+    );
+    if (this.owned && this.isConnected) this.owned.connect();
+    this.dispatchEvent(new ImClientReadyEvent(next));
+  }
+
+  private releaseOwned(): void {
+    this.offState?.();
+    this.offState = undefined;
+    this.owned?.close();
+    this.owned = undefined;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-attached after a move: reconnect the client this provider owns.
+    if (!this.owned && !this.client && this.hasUpdated) this.replaceClient();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.owned) {
+      this.releaseOwned();
+      this.provided = this.client;
+    }
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'im-provider': ImProvider;
+  }
+}

@@ -1,0 +1,114 @@
+import Dexie, { liveQuery, type Table } from 'dexie';
+import type { StoredMessage } from '../../protocol/models.js';
+import { fromStored, type CachedMessage, type MessageCache, type MessageKey, type ViewQuery } from './types.js';
+
+type Key = [string, string, string];
+const keyOf = (m: MessageKey): Key => [m.conversationId, m.senderId, m.clientMsgId];
+
+class ImDatabase extends Dexie {
+  messages!: Table<CachedMessage, Key>;
+
+  constructor(name: string) {
+    super(name);
+    this.version(1).stores({
+      // Primary key: the message identity. Unsent messages have no seq, so they are absent
+      // from the seq index and found through the status index instead.
+      messages: '[conversationId+senderId+clientMsgId], [conversationId+classKey+seq], [conversationId+status+createdAt]',
+    });
+  }
+}
+
+/** The IndexedDB name for a server and user: caches of different users never mix. */
+export function cacheName(server: string, userId: string): string {
+  return `im-elements:${server}:${userId}`;
+}
+
+/** The persistent cache: survives reloads, so history shows at once and the outbox keeps unsent messages. */
+export class DexieCache implements MessageCache {
+  private readonly db: ImDatabase;
+
+  constructor(name: string) {
+    this.db = new ImDatabase(name);
+  }
+
+  async putStored(batch: readonly StoredMessage[]): Promise<CachedMessage[]> {
+    if (batch.length === 0) return [];
+    return this.db.transaction('rw', this.db.messages, async () => {
+      const incoming = batch.map(fromStored);
+      const existing = await this.db.messages.bulkGet(incoming.map(keyOf));
+      const added = incoming.filter((_, index) => existing[index]?.seq === undefined);
+      if (added.length > 0) await this.db.messages.bulkPut(added);
+      return added;
+    });
+  }
+
+  async addPending(message: CachedMessage): Promise<void> {
+    await this.db.messages.put(message);
+  }
+
+  async update(key: MessageKey, change: (message: CachedMessage) => CachedMessage): Promise<CachedMessage | undefined> {
+    return this.db.transaction('rw', this.db.messages, async () => {
+      const existing = await this.db.messages.get(keyOf(key));
+      if (!existing) return undefined;
+      const next = change(existing);
+      await this.db.messages.put(next);
+      return next;
+    });
+  }
+
+  get(key: MessageKey): Promise<CachedMessage | undefined> {
+    return this.db.messages.get(keyOf(key));
+  }
+
+  private byStatus(conversationId: string, status: CachedMessage['status']): Promise<CachedMessage[]> {
+    return this.db.messages
+      .where('[conversationId+status+createdAt]')
+      .between([conversationId, status, Dexie.minKey], [conversationId, status, Dexie.maxKey])
+      .toArray();
+  }
+
+  outbox(conversationId: string): Promise<CachedMessage[]> {
+    return this.byStatus(conversationId, 'sending');
+  }
+
+  private seqRange(conversationId: string, classKey: string, upper: unknown = Dexie.maxKey) {
+    return this.db.messages
+      .where('[conversationId+classKey+seq]')
+      .between([conversationId, classKey, Dexie.minKey], [conversationId, classKey, upper], true, false);
+  }
+
+  async lastSeq(conversationId: string, classKey: string): Promise<number> {
+    return (await this.seqRange(conversationId, classKey).last())?.seq ?? 0;
+  }
+
+  async firstSeq(conversationId: string, classKey: string): Promise<number> {
+    return (await this.seqRange(conversationId, classKey).first())?.seq ?? 0;
+  }
+
+  async before(conversationId: string, classKey: string, before: number, limit: number): Promise<CachedMessage[]> {
+    const newestFirst = await this.seqRange(conversationId, classKey, before).reverse().limit(limit).toArray();
+    return newestFirst.reverse();
+  }
+
+  async view({ conversationId, classKey, limit }: ViewQuery): Promise<CachedMessage[]> {
+    const [stored, sending, failed] = await Promise.all([
+      this.seqRange(conversationId, classKey).reverse().limit(limit).toArray(),
+      this.byStatus(conversationId, 'sending'),
+      this.byStatus(conversationId, 'failed'),
+    ]);
+    const unsent = [...sending, ...failed.filter((m) => m.seq === undefined)].sort((a, b) => a.createdAt - b.createdAt);
+    return [...stored.reverse(), ...unsent];
+  }
+
+  observe(query: ViewQuery, listener: (messages: CachedMessage[]) => void): () => void {
+    const subscription = liveQuery(() => this.view(query)).subscribe({
+      next: listener,
+      error: (error: unknown) => console.error('im-elements: cache query failed', error),
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,97 @@
+import type { StoredMessage } from '../../protocol/models.js';
+import {
+  compareForDisplay,
+  fromStored,
+  type CachedMessage,
+  type MessageCache,
+  type MessageKey,
+  type ViewQuery,
+} from './types.js';
+
+const keyOf = (m: MessageKey): string => `${m.conversationId}\u0000${m.senderId}\u0000${m.clientMsgId}`;
+
+/** A cache that lives as long as the page: for the CC facade and for environments without IndexedDB. */
+export class MemoryCache implements MessageCache {
+  private readonly messages = new Map<string, CachedMessage>();
+  private readonly observers = new Set<{ query: ViewQuery; listener: (messages: CachedMessage[]) => void }>();
+
+  async putStored(batch: readonly StoredMessage[]): Promise<CachedMessage[]> {
+    const added: CachedMessage[] = [];
+    for (const stored of batch) {
+      const incoming = fromStored(stored);
+      const key = keyOf(incoming);
+      const existing = this.messages.get(key);
+      if (existing?.seq !== undefined) continue;
+      this.messages.set(key, incoming);
+      added.push(incoming);
+    }
+    if (added.length > 0) this.notify();
+    return added;
+  }
+
+  async addPending(message: CachedMessage): Promise<void> {
+    this.messages.set(keyOf(message), message);
+    this.notify();
+  }
+
+  async update(key: MessageKey, change: (message: CachedMessage) => CachedMessage): Promise<CachedMessage | undefined> {
+    const existing = this.messages.get(keyOf(key));
+    if (!existing) return undefined;
+    const next = change(existing);
+    this.messages.set(keyOf(key), next);
+    this.notify();
+    return next;
+  }
+
+  async get(key: MessageKey): Promise<CachedMessage | undefined> {
+    return this.messages.get(keyOf(key));
+  }
+
+  async outbox(conversationId: string): Promise<CachedMessage[]> {
+    return [...this.messages.values()]
+      .filter((m) => m.conversationId === conversationId && m.status === 'sending')
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  private stored(conversationId: string, classKey: string): CachedMessage[] {
+    return [...this.messages.values()]
+      .filter((m) => m.conversationId === conversationId && m.classKey === classKey && m.seq !== undefined)
+      .sort(compareForDisplay);
+  }
+
+  async lastSeq(conversationId: string, classKey: string): Promise<number> {
+    return this.stored(conversationId, classKey).at(-1)?.seq ?? 0;
+  }
+
+  async firstSeq(conversationId: string, classKey: string): Promise<number> {
+    return this.stored(conversationId, classKey)[0]?.seq ?? 0;
+  }
+
+  async before(conversationId: string, classKey: string, before: number, limit: number): Promise<CachedMessage[]> {
+    return this.stored(conversationId, classKey)
+      .filter((m) => m.seq! < before)
+      .slice(-limit);
+  }
+
+  async view({ conversationId, classKey, limit }: ViewQuery): Promise<CachedMessage[]> {
+    const unsent = [...this.messages.values()]
+      .filter((m) => m.conversationId === conversationId && m.seq === undefined)
+      .sort(compareForDisplay);
+    return [...this.stored(conversationId, classKey).slice(-limit), ...unsent];
+  }
+
+  observe(query: ViewQuery, listener: (messages: CachedMessage[]) => void): () => void {
+    const entry = { query, listener };
+    this.observers.add(entry);
+    void this.view(query).then(listener);
+    return () => void this.observers.delete(entry);
+  }
+
+  private notify(): void {
+    for (const { query, listener } of this.observers) void this.view(query).then(listener);
+  }
+
+  close(): void {
+    this.observers.clear();
+  }
+}

@@ -1,0 +1,96 @@
+import type { ErrorPayload } from '../../protocol/errors.js';
+import type { JsonValue, SendResult, StoredMessage } from '../../protocol/models.js';
+
+export type MessageStatus = 'sending' | 'sent' | 'failed';
+
+/** A message as the cache holds it: stored ones have `seq`; unsent ones do not yet. */
+export interface CachedMessage {
+  conversationId: string;
+  senderId: string;
+  clientMsgId: string;
+  /** Class of the message, '' for none (an index key cannot be null). */
+  classKey: string;
+  content: JsonValue;
+  recipients: string[] | null;
+  status: MessageStatus;
+  /** Local creation time; the order in which unsent messages are flushed. */
+  createdAt: number;
+  /** Server fields, present once stored. */
+  id?: string;
+  seq?: number;
+  /** Server time once stored. */
+  time?: number;
+  /** Why the last send failed. */
+  error?: ErrorPayload;
+}
+
+/** The identity of a message in every cache: unique per (conversation, sender) forever. */
+export interface MessageKey {
+  conversationId: string;
+  senderId: string;
+  clientMsgId: string;
+}
+
+export const classKeyOf = (classId: string | null | undefined): string => classId ?? '';
+
+export function fromStored(message: StoredMessage): CachedMessage {
+  return {
+    conversationId: message.conversationId,
+    senderId: message.senderId,
+    clientMsgId: message.clientMsgId,
+    classKey: classKeyOf(message.classId),
+    content: message.content,
+    recipients: message.recipients,
+    status: 'sent',
+    createdAt: message.time,
+    id: message.id,
+    seq: message.seq,
+    time: message.time,
+  };
+}
+
+export function withSendResult(message: CachedMessage, result: SendResult): CachedMessage {
+  const { error: _error, ...rest } = message;
+  return { ...rest, status: 'sent', id: result.id, seq: result.seq, time: result.time };
+}
+
+/** Display order: stored messages by seq, then unsent ones in the order they were written. */
+export function compareForDisplay(a: CachedMessage, b: CachedMessage): number {
+  if (a.seq !== undefined && b.seq !== undefined) return a.seq - b.seq;
+  if (a.seq !== undefined) return -1;
+  if (b.seq !== undefined) return 1;
+  return a.createdAt - b.createdAt;
+}
+
+export interface ViewQuery {
+  conversationId: string;
+  classKey: string;
+  /** How many of the newest stored messages (unsent ones always come too). */
+  limit: number;
+}
+
+/**
+ * Where the SDK keeps messages. Everything the client learns is written here first; listeners
+ * and elements are told after the write.
+ */
+export interface MessageCache {
+  /** Inserts or updates stored messages; returns those this cache did not hold as stored yet. */
+  putStored(messages: readonly StoredMessage[]): Promise<CachedMessage[]>;
+  /** Adds an unsent message (the outbox). */
+  addPending(message: CachedMessage): Promise<void>;
+  update(key: MessageKey, change: (message: CachedMessage) => CachedMessage): Promise<CachedMessage | undefined>;
+  get(key: MessageKey): Promise<CachedMessage | undefined>;
+  /** Unsent messages (status 'sending') of a conversation, oldest first. */
+  outbox(conversationId: string): Promise<CachedMessage[]>;
+  /** Highest stored seq held for a conversation and class; 0 when none. */
+  lastSeq(conversationId: string, classKey: string): Promise<number>;
+  /** Lowest stored seq held for a conversation and class; 0 when none. */
+  firstSeq(conversationId: string, classKey: string): Promise<number>;
+  /** Stored messages with seq < before, newest `limit` of them, in display order. */
+  before(conversationId: string, classKey: string, before: number, limit: number): Promise<CachedMessage[]>;
+  /** The newest `limit` stored messages plus every unsent one, in display order. */
+  view(query: ViewQuery): Promise<CachedMessage[]>;
+  /** Calls `listener` with `view(query)` now and after every change that affects it. */
+  observe(query: ViewQuery, listener: (messages: CachedMessage[]) => void): () => void;
+  close(): void;
+}

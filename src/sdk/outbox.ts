@@ -1,0 +1,118 @@
+import { ERROR_CODES } from '../protocol/errors.js';
+import type { SendResult } from '../protocol/models.js';
+import type { CachedMessage, MessageCache, MessageKey } from './cache/types.js';
+import { withSendResult } from './cache/types.js';
+import { IMError } from './errors.js';
+import type { Transport } from './transport.js';
+
+interface Waiter {
+  resolve: (message: CachedMessage) => void;
+  reject: (error: IMError) => void;
+}
+
+const waiterKey = (key: MessageKey): string => `${key.conversationId}\u0000${key.clientMsgId}`;
+
+/**
+ * Unsent stored messages live in the cache with status `sending` until the server
+ * acknowledges them, so they survive reloads. They are sent one at a time in the order they
+ * were written, each with its client message id, so a retry never stores a message twice.
+ */
+export class Outbox {
+  private flushing = false;
+  private readonly waiters = new Map<string, Waiter[]>();
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryDelayMs = 500;
+
+  constructor(
+    private readonly cache: MessageCache,
+    private readonly transport: Transport,
+    private readonly onUpdate: (message: CachedMessage) => void,
+  ) {}
+
+  /** Resolves when the message is stored on the server; rejects when it failed for good. */
+  wait(key: MessageKey): Promise<CachedMessage> {
+    return new Promise((resolve, reject) => {
+      const id = waiterKey(key);
+      const list = this.waiters.get(id) ?? [];
+      list.push({ resolve, reject });
+      this.waiters.set(id, list);
+    });
+  }
+
+  private settle(key: MessageKey, outcome: { message: CachedMessage } | { error: IMError }): void {
+    const id = waiterKey(key);
+    const list = this.waiters.get(id);
+    if (!list) return;
+    this.waiters.delete(id);
+    for (const waiter of list) {
+      if ('message' in outcome) waiter.resolve(outcome.message);
+      else waiter.reject(outcome.error);
+    }
+  }
+
+  /** Sends everything unsent in `conversationId`, oldest first, while connected. */
+  async flush(conversationId: string): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.transport.connected) {
+        const [next] = await this.cache.outbox(conversationId);
+        if (!next) return;
+        const proceed = await this.sendOne(next);
+        if (!proceed) return;
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Returns false when sending should pause (disconnected, or backing off). */
+  private async sendOne(message: CachedMessage): Promise<boolean> {
+    let result: SendResult;
+    try {
+      result = await this.transport.request('message:send', {
+        content: message.content,
+        clientMsgId: message.clientMsgId,
+        users: message.recipients,
+        classId: message.classKey === '' ? null : message.classKey,
+      });
+    } catch (error) {
+      const imError = error instanceof IMError ? error : new IMError(ERROR_CODES.INTERNAL, String(error));
+      if (imError.retryable) {
+        this.scheduleRetry(message.conversationId, imError);
+        return false;
+      }
+      const failed = await this.cache.update(message, (current) =>
+        current.seq !== undefined ? current : { ...current, status: 'failed', error: imError.toJSON() },
+      );
+      if (failed) this.onUpdate(failed);
+      this.settle(message, { error: imError });
+      return true;
+    }
+    this.retryDelayMs = 500;
+    const sent = await this.cache.update(message, (current) => withSendResult(current, result));
+    if (sent) {
+      this.onUpdate(sent);
+      this.settle(message, { message: sent });
+    }
+    return true;
+  }
+
+  private scheduleRetry(conversationId: string, error: IMError): void {
+    if (!this.transport.connected || this.retryTimer) return;
+    const hinted = typeof error.details?.retryAfterMs === 'number' ? error.details.retryAfterMs : 0;
+    const delay = Math.max(hinted, this.retryDelayMs * (0.5 + Math.random()));
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 15_000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.flush(conversationId);
+    }, delay);
+  }
+
+  close(): void {
+    clearTimeout(this.retryTimer);
+    const closed = new IMError(ERROR_CODES.CLIENT_CLOSED, 'the client was closed before the message was sent');
+    for (const list of this.waiters.values()) for (const waiter of list) waiter.reject(closed);
+    this.waiters.clear();
+  }
+}

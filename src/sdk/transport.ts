@@ -1,0 +1,179 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack } from '../protocol/ack.js';
+import { ERROR_CODES, type ErrorPayload } from '../protocol/errors.js';
+import type { ClientToServerEvents, RoomHandshake, ServerToClientEvents } from '../protocol/events.js';
+import type { ConnectionState, SessionInfo, SignalMessage, StoredMessage } from '../protocol/models.js';
+import { Emitter } from './emitter.js';
+import { IMError, isErrorPayload } from './errors.js';
+
+type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (ack: Ack<infer T>) => void
+  ? T
+  : never;
+
+export interface TransportOptions {
+  server: string;
+  /** Called before every connection attempt: the handshake to send (fresh `since` each time). */
+  handshake: () => Promise<RoomHandshake>;
+  ackTimeoutMs: number;
+  reconnectDelayMs?: number;
+  reconnectDelayMaxMs?: number;
+}
+
+export interface StateChange {
+  state: ConnectionState;
+  previous: ConnectionState;
+  /** For `kicked` and for a refused connection: why. */
+  reason?: ErrorPayload;
+}
+
+export type TransportEvents = {
+  state: (change: StateChange) => void;
+  ready: (session: SessionInfo, reconnect: boolean) => void;
+  message: (message: StoredMessage) => void;
+  signal: (signal: SignalMessage) => void;
+  connectError: (error: IMError) => void;
+};
+
+/**
+ * The socket and its connection states. Reconnects on its own with exponential, jittered
+ * backoff; refusals by the server (bad token, unbound room) and kicks are final.
+ */
+export class Transport extends Emitter<TransportEvents> {
+  private socket: ClientSocket | undefined;
+  private current: ConnectionState = 'disconnected';
+  private everConnected = false;
+  private kickReason: ErrorPayload | undefined;
+  /** Live messages that arrive between connecting and `session:ready`: delivered after it. */
+  private early: StoredMessage[] | null = null;
+
+  constructor(private readonly options: TransportOptions) {
+    super();
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  get connected(): boolean {
+    return this.current === 'connected';
+  }
+
+  private setState(state: ConnectionState, reason?: ErrorPayload): void {
+    if (state === this.current && reason === undefined) return;
+    const previous = this.current;
+    this.current = state;
+    this.emit('state', reason ? { state, previous, reason } : { state, previous });
+  }
+
+  connect(): void {
+    this.teardown();
+    this.kickReason = undefined;
+    this.everConnected = false;
+    const socket: ClientSocket = io(this.options.server, {
+      auth: (callback) => {
+        this.options.handshake().then(
+          (handshake) => callback(handshake as unknown as Record<string, unknown>),
+          () => callback({}),
+        );
+      },
+      transports: ['websocket', 'polling'],
+      tryAllTransports: true,
+      reconnectionDelay: this.options.reconnectDelayMs ?? 500,
+      reconnectionDelayMax: this.options.reconnectDelayMaxMs ?? 10_000,
+      randomizationFactor: 0.5,
+      forceNew: true,
+    });
+    this.socket = socket;
+    this.setState('connecting');
+
+    socket.on('connect', () => {
+      this.early = [];
+    });
+    socket.on('session:ready', (session) => {
+      const reconnect = this.everConnected;
+      const early = this.early ?? [];
+      this.early = null;
+      this.everConnected = true;
+      this.setState('connected');
+      this.emit('ready', session, reconnect);
+      for (const message of early) this.emit('message', message);
+    });
+    socket.on('message:created', (message) => {
+      if (this.early) this.early.push(message);
+      else this.emit('message', message);
+    });
+    socket.on('signal:received', (signal) => this.emit('signal', signal));
+    socket.on('session:kicked', (reason) => {
+      this.kickReason = isErrorPayload(reason) ? reason : { code: ERROR_CODES.ROOM_UNBOUND, message: 'kicked' };
+    });
+    socket.on('connect_error', (error: Error & { data?: unknown }) => {
+      if (isErrorPayload(error.data)) {
+        // Refused by the server's handshake checks: retrying with the same credentials cannot help.
+        const imError = IMError.from(error.data);
+        this.emit('connectError', imError);
+        this.setState('disconnected', imError.toJSON());
+        return;
+      }
+      this.emit('connectError', new IMError(ERROR_CODES.NOT_CONNECTED, error.message || 'connection failed'));
+      this.setState(this.everConnected ? 'reconnecting' : 'connecting');
+    });
+    socket.on('disconnect', (reason) => {
+      if (reason === 'io client disconnect') return;
+      if (reason === 'io server disconnect') {
+        if (this.kickReason) this.setState('kicked', this.kickReason);
+        else this.setState('disconnected');
+        return;
+      }
+      this.setState('reconnecting');
+    });
+    socket.io.on('reconnect_attempt', () => {
+      if (this.current !== 'connected') this.setState(this.everConnected ? 'reconnecting' : 'connecting');
+    });
+  }
+
+  /** Drops the connection the way a network failure would; the transport reconnects by itself. */
+  simulateNetworkDrop(): void {
+    this.socket?.io.engine?.close();
+  }
+
+  /** Sends a request and resolves with its acknowledged data, or rejects with an IMError. */
+  async request<E extends keyof ClientToServerEvents>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ): Promise<AckData<E>> {
+    const socket = this.socket;
+    if (!socket || !this.connected) throw new IMError(ERROR_CODES.NOT_CONNECTED, 'not connected');
+    let ack: Ack<AckData<E>>;
+    try {
+      // Socket.IO's typed emit cannot take a generic event name; the payload type is checked above.
+      const timed = socket.timeout(this.options.ackTimeoutMs) as unknown as {
+        emitWithAck(event: string, payload: unknown): Promise<Ack<AckData<E>>>;
+      };
+      ack = await timed.emitWithAck(event, payload);
+    } catch {
+      throw new IMError(ERROR_CODES.TIMEOUT, `no acknowledgement for ${event} within ${this.options.ackTimeoutMs} ms`);
+    }
+    if (ack.ok) return ack.data;
+    throw IMError.from(ack.error);
+  }
+
+  private teardown(): void {
+    if (!this.socket) return;
+    this.socket.removeAllListeners();
+    this.socket.io.removeAllListeners();
+    this.socket.disconnect();
+    this.socket = undefined;
+  }
+
+  disconnect(): void {
+    this.teardown();
+    this.setState('disconnected');
+  }
+
+  close(): void {
+    this.teardown();
+    this.current = 'disconnected';
+    this.removeAllListeners();
+  }
+}
