@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import { ERROR_CODES, errorPayload } from '../protocol/errors.js';
 import { LIMITS } from '../protocol/limits.js';
@@ -43,7 +43,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
   const http = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: LIMITS.REST_BODY_MAX_BYTES,
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
   });
   const ctx: ServerContext = { config, secrets, store, writer: new MessageWriter(store), clock, log: http.log };
 

@@ -79,12 +79,19 @@ export default css`
     /* The element keeps the reader's place itself when history is prepended. */
     overflow-anchor: none;
     padding: 0.75rem 1rem;
-    margin: 0;
-    list-style: none;
     position: relative;
     display: flex;
     flex-direction: column;
+  }
+
+  .items {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+    display: flex;
+    flex-direction: column;
     gap: 0.125rem;
+    flex: 1;
   }
 
   .older {

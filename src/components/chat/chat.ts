@@ -208,7 +208,7 @@ export class ImChat extends LitElement {
       const time = message.time ?? message.createdAt;
       const day = this.dayFormat.format(time);
       const newDay = !previous || this.dayFormat.format(previous.time ?? previous.createdAt) !== day;
-      if (newDay) items.push(html`<li class="day" role="separator">${day}</li>`);
+      if (newDay) items.push(html`<li class="day">${day}</li>`);
       const grouped = !newDay && previous?.senderId === message.senderId;
       items.push({ message, grouped, own: message.senderId === own });
       previous = message;
@@ -248,7 +248,8 @@ export class ImChat extends LitElement {
         <span class="state" data-state=${state}><span class="dot" aria-hidden="true"></span>${STATE_LABELS[state]}</span>
       </header>
       ${this.renderBanner()}
-      <ol class="log" part="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}>
+      <div class="log" part="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}>
+        <ol class="items">
         ${messages.length >= PAGE && this.olderState !== 'done'
           ? html`<li>
               <button class="older" type="button" ?disabled=${this.olderState === 'loading'} @click=${() => this.loadOlder()}>
@@ -263,7 +264,8 @@ export class ImChat extends LitElement {
         ${messages.length === 0
           ? html`<li class="empty">${this.view.loading ? 'Loading messages…' : 'No messages yet. Say hello!'}</li>`
           : this.renderMessages()}
-      </ol>
+        </ol>
+      </div>
       ${this.notice ? html`<p class="banner" data-kind="error" role="alert">${this.notice}</p>` : nothing}
       <form part="composer" @submit=${this.onSubmit}>
         <textarea

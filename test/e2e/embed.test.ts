@@ -1,0 +1,123 @@
+// End to end: the built bundle embedded by script tag on another origin, and the demo page,
+// driven in the machine's Chromium against the real server.
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser } from 'playwright-core';
+import { createApp, type ImApp } from '../../src/server/app.js';
+import type { Config } from '../../src/server/config.js';
+// @ts-expect-error plain ESM helper shared with the test-runner config
+import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
+
+const distDir = resolve('dist');
+
+describe('embedding the built bundle', () => {
+  let app: ImApp;
+  let imUrl: string;
+  let site: Server;
+  let siteUrl: string;
+  let browser: Browser;
+  let dataDir: string;
+
+  before(async () => {
+    assert.ok(existsSync(join(distDir, 'im-elements.js')), 'run "npm run build" first (npm test does)');
+    dataDir = mkdtempSync(join(tmpdir(), 'im-e2e-'));
+    const config: Config = {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      adminKey: 'e2e-admin-key-0123456789',
+      allowedOrigins: '*',
+      demo: true,
+      distDir,
+      logLevel: 'silent',
+    };
+    app = await createApp(config);
+    imUrl = await app.listen();
+    // A customer's site on another origin: one script tag and the elements.
+    site = createServer((request, response) => {
+      const params = new URL(request.url ?? '/', 'http://x').searchParams;
+      response.setHeader('content-type', 'text/html; charset=utf-8');
+      response.end(`<!doctype html><html lang="en"><head><title>Customer</title>
+        <script type="module" src="${imUrl}/im-elements.js"></script></head>
+        <body><im-provider server="${imUrl}" token="${params.get('token')}" user-id="${params.get('user')}">
+        <im-chat heading="Support" style="height:400px"></im-chat></im-provider></body></html>`);
+    });
+    await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
+    const address = site.address();
+    siteUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise((done) => site?.close(done));
+    await app?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function bind(roomId: string): Promise<string> {
+    const response = await fetch(`${imUrl}/v1/room-binding`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer e2e-admin-key-0123456789', 'content-type': 'application/json' },
+      body: JSON.stringify({ roomId }),
+    });
+    return ((await response.json()) as { token: string }).token;
+  }
+
+  it('serves the bundle with CORS headers as one self-contained module', async () => {
+    const response = await fetch(`${imUrl}/im-elements.js`, { headers: { origin: 'https://shop.example' } });
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.match(response.headers.get('content-type') ?? '', /javascript/);
+    const code = await response.text();
+    assert.doesNotMatch(code, /^import .* from ["'](lit|dexie|socket\.io-client)/m, 'dependencies are bundled');
+  });
+
+  it('lets two people chat on a customer page that embeds it by script tag', async () => {
+    const token = await bind('e2e-support');
+    const alice = await browser.newContext();
+    const bob = await browser.newContext();
+    const pageA = await alice.newPage();
+    const pageB = await bob.newPage();
+    const errors: string[] = [];
+    for (const page of [pageA, pageB]) page.on('pageerror', (error) => errors.push(error.message));
+    await pageA.goto(`${siteUrl}/?token=${token}&user=alice`);
+    await pageB.goto(`${siteUrl}/?token=${token}&user=bob`);
+    for (const page of [pageA, pageB]) await page.locator('im-chat .state', { hasText: 'Connected' }).waitFor();
+
+    const exported = await pageA.evaluate(async (url) => {
+      const module = (await import(url)) as Record<string, unknown>;
+      return [typeof module.IMClient, typeof module.CCIMManager, !!customElements.get('im-chat')];
+    }, `${imUrl}/im-elements.js`);
+    assert.deepEqual(exported, ['function', 'function', true]);
+
+    await pageA.locator('im-chat textarea').fill('Hello, I need help with my order');
+    await pageA.locator('im-chat textarea').press('Enter');
+    await pageB.locator('im-chat .bubble', { hasText: 'Hello, I need help with my order' }).waitFor();
+    await pageA.locator('im-chat li.message[data-status="sent"]').waitFor();
+
+    // A reload shows the conversation again (from the cache, then the server).
+    await pageB.reload();
+    await pageB.locator('im-chat .bubble', { hasText: 'Hello, I need help with my order' }).waitFor();
+    assert.deepEqual(errors, []);
+    await alice.close();
+    await bob.close();
+  });
+
+  it('serves the demo: two users side by side, talking through the server', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${imUrl}/?room=e2e-demo`);
+    const chats = page.locator('im-chat');
+    await chats.nth(0).locator('.state', { hasText: 'Connected' }).waitFor();
+    await chats.nth(1).locator('.state', { hasText: 'Connected' }).waitFor();
+    await chats.nth(0).locator('textarea').fill('ping from alice');
+    await chats.nth(0).locator('textarea').press('Enter');
+    await chats.nth(1).locator('.bubble', { hasText: 'ping from alice' }).waitFor();
+    await context.close();
+  });
+});

@@ -1,0 +1,205 @@
+import { expect } from '@open-wc/testing';
+import { IMClient } from '../../src/sdk/client.js';
+import type { CachedMessage } from '../../src/sdk/cache/types.js';
+import type { SignalMessage } from '../../src/protocol/models.js';
+import { bindRoom, connected, nextEvent, testServer, uniqueId, until } from '../browser-helpers.js';
+
+const clients: IMClient[] = [];
+
+function client(token: string, userId: string, extra: Partial<ConstructorParameters<typeof IMClient>[0]> = {}): IMClient {
+  const created = new IMClient({ server: testServer.server, token, userId, reconnectDelayMs: 200, reconnectDelayMaxMs: 1000, ...extra });
+  clients.push(created);
+  return created;
+}
+
+async function online(token: string, userId: string, extra: Partial<ConstructorParameters<typeof IMClient>[0]> = {}): Promise<IMClient> {
+  const created = client(token, userId, extra);
+  created.connect();
+  await connected(created);
+  return created;
+}
+
+/** What a fresh client with an empty cache gets from the server: the truth to compare with. */
+async function serverView(token: string, userId: string): Promise<Array<{ seq: number; content: unknown; senderId: string }>> {
+  const fresh = await online(token, uniqueId(userId).slice(0, 32), { cache: 'memory' });
+  const all: Array<{ seq: number; content: unknown; senderId: string }> = [];
+  let after = 0;
+  for (;;) {
+    const page = await fresh.messages.history({ after, limit: 100 });
+    all.push(...page.messages.map((m) => ({ seq: m.seq, content: m.content, senderId: m.senderId })));
+    if (!page.hasMore) break;
+    after = page.messages.at(-1)!.seq;
+  }
+  return all;
+}
+
+const summary = (messages: CachedMessage[]) =>
+  messages.filter((m) => m.seq !== undefined).map((m) => ({ seq: m.seq!, content: m.content, senderId: m.senderId }));
+
+function viewOf(c: IMClient, limit = 1000): Promise<CachedMessage[]> {
+  return new Promise((resolve) => {
+    const off = c.messages.observe(c.conversationId, limit, (messages) => {
+      queueMicrotask(off);
+      resolve(messages);
+    });
+  });
+}
+
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
+
+describe('IMClient in a room', () => {
+  it('delivers all three kinds of message between two users', async () => {
+    const { token } = await bindRoom();
+    const alice = await online(token, uniqueId('alice'));
+    const bob = await online(token, uniqueId('bob'));
+    const carol = await online(token, uniqueId('carol'));
+
+    const roomSignal = nextEvent(bob, 'signal');
+    await alice.broadcast({ kind: 'wave', n: 1 });
+    const [room] = (await roomSignal) as [SignalMessage];
+    expect(room.kind).to.equal('room');
+    expect(room.senderId).to.equal(alice.userId);
+    expect(room.content).to.deep.equal({ kind: 'wave', n: 1 });
+
+    const carolSignals: SignalMessage[] = [];
+    carol.on('signal', (signal) => carolSignals.push(signal));
+    const command = nextEvent(bob, 'signal');
+    await alice.command('only for bob', bob.userId);
+    const [custom] = (await command) as [SignalMessage];
+    expect(custom.kind).to.equal('custom');
+    expect(custom.content).to.equal('only for bob');
+
+    const stored = nextEvent(bob, 'message');
+    const sent = await alice.messages.send(alice.conversationId, { text: 'stored', list: [1, 2] });
+    const [received, meta] = await stored;
+    expect(sent.status).to.equal('sent');
+    expect(sent.seq).to.equal(1);
+    expect(received.seq).to.equal(1);
+    expect(received.content).to.deep.equal({ text: 'stored', list: [1, 2] });
+    expect(meta.history).to.equal(false);
+
+    // Carol got the stored message (it is for everyone) but never the command for Bob.
+    await until(async () => (await viewOf(carol)).some((m) => m.seq === 1), 'carol to get the stored message');
+    expect(carolSignals.map((s) => s.content)).to.not.include('only for bob');
+  });
+
+  it('stores a targeted message for its recipients only', async () => {
+    const { token } = await bindRoom();
+    const alice = await online(token, uniqueId('alice'));
+    const bob = await online(token, uniqueId('bob'));
+    const carol = await online(token, uniqueId('carol'));
+    const bobGets = nextEvent(bob, 'message');
+    await alice.messages.send(alice.conversationId, 'psst', { users: [bob.userId] });
+    await bobGets;
+    const carolGets = nextEvent(carol, 'message');
+    await alice.messages.send(alice.conversationId, 'for everyone');
+    const [first] = await carolGets;
+    expect(first.content).to.equal('for everyone');
+    expect((await carol.messages.history()).messages.map((m) => m.content)).to.deep.equal(['for everyone']);
+    expect((await bob.messages.history()).messages.map((m) => m.content)).to.deep.equal(['psst', 'for everyone']);
+  });
+
+  it('keeps unsent messages across a reload and sends them in order', async () => {
+    const { token } = await bindRoom();
+    const userId = uniqueId('writer');
+    const reader = await online(token, uniqueId('reader'));
+
+    // A page that never got online: the sends wait in the IndexedDB outbox.
+    const offline = client(token, userId);
+    const pending = ['one', 'two', 'three'].map((text) => offline.messages.send(offline.conversationId, text).catch(() => undefined));
+    await until(async () => (await viewOf(offline)).filter((m) => m.status === 'sending').length === 3, 'three queued sends');
+    offline.close();
+    await Promise.all(pending);
+
+    // The "reloaded" page: same server and user, so the same cache and outbox.
+    const received: unknown[] = [];
+    reader.on('message', (m) => received.push(m.content));
+    const reloaded = await online(token, userId);
+    await until(() => received.length === 3, 'the reader to get the three messages');
+    expect(received).to.deep.equal(['one', 'two', 'three']);
+    await until(async () => (await viewOf(reloaded)).every((m) => m.status === 'sent'), 'all sent');
+    const view = await viewOf(reloaded);
+    expect(view.map((m) => [m.seq, m.content])).to.deep.equal([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+    ]);
+  });
+
+  it('misses nothing and duplicates nothing across reconnects while messages flow', async () => {
+    const { token } = await bindRoom();
+    const sender = await online(token, uniqueId('sender'));
+    const listener = await online(token, uniqueId('listener'));
+    const sends: Promise<unknown>[] = [];
+    for (let i = 1; i <= 60; i += 1) {
+      sends.push(sender.messages.send(sender.conversationId, `m${i}`));
+      if (i === 10 || i === 35) {
+        const back = nextEvent(listener, 'connected', ({ reconnect }) => reconnect);
+        listener.simulateNetworkDrop();
+        await Promise.all(sends);
+        for (let j = 0; j < 5; j += 1) {
+          i += 1;
+          sends.push(sender.messages.send(sender.conversationId, `m${i}`));
+        }
+        await back;
+      }
+    }
+    await Promise.all(sends);
+    const truth = await serverView(token, 'truth');
+    expect(truth.map((m) => m.seq)).to.deep.equal(Array.from({ length: truth.length }, (_, k) => k + 1));
+    await until(async () => summary(await viewOf(listener)).length === truth.length, 'the listener to catch up');
+    expect(summary(await viewOf(listener))).to.deep.equal(truth);
+    expect(summary(await viewOf(sender))).to.deep.equal(truth);
+  });
+
+  it('shows cached history before connecting and reports connection states', async () => {
+    const { token } = await bindRoom();
+    const userId = uniqueId('cached');
+    const first = await online(token, userId);
+    await first.messages.send(first.conversationId, 'remember me');
+    first.close();
+
+    const states: string[] = [];
+    const second = client(token, userId);
+    second.on('state', ({ state }) => states.push(state));
+    const view = await viewOf(second);
+    expect(second.state).to.equal('disconnected');
+    expect(view.map((m) => m.content)).to.deep.equal(['remember me']);
+    second.connect();
+    await connected(second);
+    expect(states).to.deep.equal(['connecting', 'connected']);
+    const dropped = nextEvent(second, 'state', ({ state }) => state === 'reconnecting');
+    second.simulateNetworkDrop();
+    await dropped;
+    await nextEvent(second, 'connected');
+    expect(second.state).to.equal('connected');
+  });
+
+  it('reports a refused connection with a coded error and does not retry', async () => {
+    const bad = client('v1.eyJyIjoieCIsImciOjEsImlhdCI6MX0.forged', uniqueId('eve'));
+    const error = nextEvent(bad, 'connect_error');
+    bad.connect();
+    const [refused] = await error;
+    expect(refused.code).to.equal('TOKEN_INVALID');
+    expect(bad.state).to.equal('disconnected');
+  });
+
+  it('marks a message that the server refuses as failed, with its code', async () => {
+    const { token } = await bindRoom();
+    const alice = await online(token, uniqueId('alice'));
+    let error: unknown;
+    try {
+      await alice.messages.send(alice.conversationId, 'x'.repeat(17 * 1024));
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as { code?: string }).code).to.equal('CONTENT_TOO_LARGE');
+    const [failed] = (await viewOf(alice)).filter((m) => m.status === 'failed');
+    expect(failed?.error?.code).to.equal('CONTENT_TOO_LARGE');
+    // A later message is unaffected and gets the first seq: the refused one changed nothing.
+    const ok = await alice.messages.send(alice.conversationId, 'fine');
+    expect(ok.seq).to.equal(1);
+  });
+});
