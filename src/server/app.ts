@@ -20,6 +20,8 @@ import type { Store } from './store/store.js';
 export interface AppDeps {
   store?: Store;
   clock?: () => number;
+  /** Most messages committed together (group commit); 1 commits each on its own. */
+  maxCommitBatch?: number;
 }
 
 export interface ImApp {
@@ -45,7 +47,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
     bodyLimit: LIMITS.REST_BODY_MAX_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
   });
-  const ctx: ServerContext = { config, secrets, store, writer: new MessageWriter(store), clock, log: http.log };
+  const ctx: ServerContext = { config, secrets, store, writer: new MessageWriter(store, deps.maxCommitBatch), clock, log: http.log };
 
   // Bodies are parsed by the routes themselves so that any malformed body gets our coded error.
   http.removeAllContentTypeParsers();

@@ -87,50 +87,103 @@ export class KyselyStore implements Store {
 
   async appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]> {
     if (batch.length === 0) return [];
+    const byConversation = new Map<string, number[]>();
+    batch.forEach((message, index) => {
+      const indexes = byConversation.get(message.conversationId) ?? [];
+      indexes.push(index);
+      byConversation.set(message.conversationId, indexes);
+    });
     return this.db.transaction().execute(async (trx) => {
-      const results: AppendResult[] = [];
-      for (const message of batch) results.push(await this.appendOne(trx, message));
+      const results: AppendResult[] = new Array(batch.length);
+      for (const [conversationId, indexes] of byConversation) {
+        await this.appendToConversation(trx, conversationId, indexes.map((index) => batch[index]!), (position, result) => {
+          results[indexes[position]!] = result;
+        });
+      }
       return results;
     });
   }
 
-  private async appendOne(trx: Transaction<Database>, message: NewMessage): Promise<AppendResult> {
-    const original = await trx
+  /**
+   * Appends one conversation's share of a batch with a fixed number of statements, whatever
+   * its size: one lookup of already stored client message ids, one seq bump, one insert.
+   */
+  private async appendToConversation(
+    trx: Transaction<Database>,
+    conversationId: string,
+    messages: readonly NewMessage[],
+    deliver: (position: number, result: AppendResult) => void,
+  ): Promise<void> {
+    const identity = (senderId: string, clientMsgId: string) => `${senderId}\u0000${clientMsgId}`;
+    const stored = new Map<string, StoredMessage>();
+    const originals = await trx
       .selectFrom('messages')
       .selectAll()
-      .where('conversation_id', '=', message.conversationId)
-      .where('sender_id', '=', message.senderId)
-      .where('client_msg_id', '=', message.clientMsgId)
-      .executeTakeFirst();
-    if (original) return { message: toMessage(original), duplicate: true };
-    // The row lock of this UPDATE serialises writers of one conversation (also across
-    // PostgreSQL nodes); seq therefore has no holes and never repeats.
-    const bumped = await trx
-      .updateTable('conversations')
-      .set({ last_seq: sql`last_seq + 1` })
-      .where('id', '=', message.conversationId)
-      .returning('last_seq')
-      .executeTakeFirstOrThrow();
-    const row: Selectable<MessageTable> = {
-      id: randomUUID(),
-      conversation_id: message.conversationId,
-      seq: Number(bumped.last_seq),
-      class_id: message.classId ?? '',
-      sender_id: message.senderId,
-      client_msg_id: message.clientMsgId,
-      content: JSON.stringify(message.content),
-      recipients: message.recipients === null ? null : JSON.stringify(message.recipients),
-      created_at: message.time,
-    };
-    await trx.insertInto('messages').values(row).execute();
-    if (message.recipients !== null) {
-      const recipients = new Set([...message.recipients, message.senderId]);
-      await trx
-        .insertInto('message_recipients')
-        .values([...recipients].map((userId) => ({ conversation_id: row.conversation_id, seq: row.seq, user_id: userId })))
-        .execute();
+      .where('conversation_id', '=', conversationId)
+      .where('client_msg_id', 'in', [...new Set(messages.map((message) => message.clientMsgId))])
+      .execute();
+    for (const row of originals) stored.set(identity(row.sender_id, row.client_msg_id), toMessage(row));
+
+    // New messages, first occurrence only: a client message id repeated within the batch is a retry.
+    const fresh: { position: number; message: NewMessage }[] = [];
+    const firstInBatch = new Map<string, number>();
+    messages.forEach((message, position) => {
+      const key = identity(message.senderId, message.clientMsgId);
+      if (stored.has(key) || firstInBatch.has(key)) return;
+      firstInBatch.set(key, position);
+      fresh.push({ position, message });
+    });
+
+    const rows: Selectable<MessageTable>[] = [];
+    if (fresh.length > 0) {
+      // The row lock of this UPDATE serialises writers of one conversation (also across
+      // PostgreSQL nodes); seq therefore has no holes and never repeats.
+      const bumped = await trx
+        .updateTable('conversations')
+        .set({ last_seq: sql`last_seq + ${fresh.length}` })
+        .where('id', '=', conversationId)
+        .returning('last_seq')
+        .executeTakeFirstOrThrow();
+      const firstSeq = Number(bumped.last_seq) - fresh.length + 1;
+      fresh.forEach(({ message }, offset) => {
+        rows.push({
+          id: randomUUID(),
+          conversation_id: conversationId,
+          seq: firstSeq + offset,
+          class_id: message.classId ?? '',
+          sender_id: message.senderId,
+          client_msg_id: message.clientMsgId,
+          content: JSON.stringify(message.content),
+          recipients: message.recipients === null ? null : JSON.stringify(message.recipients),
+          created_at: message.time,
+        });
+      });
+      await trx.insertInto('messages').values(rows).execute();
+      const recipientRows = fresh.flatMap(({ message }, offset) =>
+        message.recipients === null
+          ? []
+          : [...new Set([...message.recipients, message.senderId])].map((userId) => ({
+              conversation_id: conversationId,
+              seq: firstSeq + offset,
+              user_id: userId,
+            })),
+      );
+      // Chunked: a targeted message may list hundreds of users, and SQL has a parameter limit.
+      for (let start = 0; start < recipientRows.length; start += 250) {
+        await trx.insertInto('message_recipients').values(recipientRows.slice(start, start + 250)).execute();
+      }
     }
-    return { message: toMessage(row), duplicate: false };
+
+    const created = new Map<number, StoredMessage>();
+    fresh.forEach(({ position }, offset) => created.set(position, toMessage(rows[offset]!)));
+    messages.forEach((message, position) => {
+      const original = stored.get(identity(message.senderId, message.clientMsgId));
+      if (original) return deliver(position, { message: original, duplicate: true });
+      const own = created.get(position);
+      if (own) return deliver(position, { message: own, duplicate: false });
+      const first = created.get(firstInBatch.get(identity(message.senderId, message.clientMsgId))!)!;
+      return deliver(position, { message: first, duplicate: true });
+    });
   }
 
   async history(request: HistoryRequest): Promise<{ messages: StoredMessage[]; hasMore: boolean }> {
