@@ -5,17 +5,20 @@ import { css } from 'lit';
  * `--im-<element>-<property>` custom properties, so a site can theme globally or per element.
  */
 export default css`
+  /* Light and dark values in one place: light-dark() follows color-scheme, which follows
+     prefers-color-scheme unless the theme attribute pins it. */
   :host {
-    --im-color-bg: var(--im-theme-bg, #ffffff);
-    --im-color-surface: var(--im-theme-surface, #f4f5f7);
-    --im-color-text: var(--im-theme-text, #1c1e21);
-    --im-color-muted: var(--im-theme-muted, #5d6470);
-    --im-color-border: var(--im-theme-border, #d9dce1);
-    --im-color-accent: var(--im-theme-accent, #1f5fd1);
-    --im-color-on-accent: var(--im-theme-on-accent, #ffffff);
-    --im-color-danger: var(--im-theme-danger, #b3261e);
-    --im-color-warning-bg: var(--im-theme-warning-bg, #fff4d6);
-    --im-color-warning-text: var(--im-theme-warning-text, #5c4300);
+    color-scheme: light dark;
+    --im-color-bg: var(--im-theme-bg, light-dark(#ffffff, #16181c));
+    --im-color-surface: var(--im-theme-surface, light-dark(#f4f5f7, #23262c));
+    --im-color-text: var(--im-theme-text, light-dark(#1c1e21, #eceef1));
+    --im-color-muted: var(--im-theme-muted, light-dark(#5d6470, #a5abb5));
+    --im-color-border: var(--im-theme-border, light-dark(#d9dce1, #3a3f47));
+    --im-color-accent: var(--im-theme-accent, light-dark(#1f5fd1, #7aa7ff));
+    --im-color-on-accent: var(--im-theme-on-accent, light-dark(#ffffff, #0b1a33));
+    --im-color-danger: var(--im-theme-danger, light-dark(#b3261e, #ffb4ab));
+    --im-color-warning-bg: var(--im-theme-warning-bg, light-dark(#fff4d6, #3d3000));
+    --im-color-warning-text: var(--im-theme-warning-text, light-dark(#5c4300, #ffe08a));
     --im-radius: var(--im-theme-radius, 12px);
     --im-font: var(--im-theme-font, inherit);
     --im-focus-ring: 0 0 0 3px color-mix(in srgb, var(--im-color-accent) 45%, transparent);
@@ -24,32 +27,12 @@ export default css`
     color: var(--im-color-text);
   }
 
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      --im-color-bg: var(--im-theme-bg, #16181c);
-      --im-color-surface: var(--im-theme-surface, #23262c);
-      --im-color-text: var(--im-theme-text, #eceef1);
-      --im-color-muted: var(--im-theme-muted, #a5abb5);
-      --im-color-border: var(--im-theme-border, #3a3f47);
-      --im-color-accent: var(--im-theme-accent, #7aa7ff);
-      --im-color-on-accent: var(--im-theme-on-accent, #0b1a33);
-      --im-color-danger: var(--im-theme-danger, #ffb4ab);
-      --im-color-warning-bg: var(--im-theme-warning-bg, #3d3000);
-      --im-color-warning-text: var(--im-theme-warning-text, #ffe08a);
-    }
+  :host([theme='light']) {
+    color-scheme: light;
   }
 
   :host([theme='dark']) {
-    --im-color-bg: var(--im-theme-bg, #16181c);
-    --im-color-surface: var(--im-theme-surface, #23262c);
-    --im-color-text: var(--im-theme-text, #eceef1);
-    --im-color-muted: var(--im-theme-muted, #a5abb5);
-    --im-color-border: var(--im-theme-border, #3a3f47);
-    --im-color-accent: var(--im-theme-accent, #7aa7ff);
-    --im-color-on-accent: var(--im-theme-on-accent, #0b1a33);
-    --im-color-danger: var(--im-theme-danger, #ffb4ab);
-    --im-color-warning-bg: var(--im-theme-warning-bg, #3d3000);
-    --im-color-warning-text: var(--im-theme-warning-text, #ffe08a);
+    color-scheme: dark;
   }
 
   *,
