@@ -82,6 +82,8 @@ export interface SocketData {
   userId: UserId;
   roomId: RoomId;
   conversationId: ConversationId;
+  /** Binding generation the token was issued for. */
+  generation: number;
   classId: string | null;
   since: number | undefined;
 }

@@ -66,15 +66,25 @@ export function jsonByteLength(value: unknown): number {
   }
 }
 
+/** Max nesting of arrays and objects in content. */
+const MAX_CONTENT_DEPTH = 32;
+
+/** True for plain JSON data only: no binary, no class instances, no functions, bounded depth. */
+function isPlainJson(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth >= MAX_CONTENT_DEPTH) return false;
+  if (Array.isArray(value)) return value.every((item) => isPlainJson(item, depth + 1));
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  return Object.values(value).every((item) => isPlainJson(item, depth + 1));
+}
+
 export function checkContent(value: unknown): Checked<JsonValue> {
   if (value === undefined || value === null || value === '') {
     return fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'content is required'));
   }
-  if (typeof value !== 'string' && typeof value !== 'object' && typeof value !== 'number' && typeof value !== 'boolean') {
-    return invalid('content must be a string or a JSON value');
-  }
   const size = jsonByteLength(value);
-  if (size < 0) return invalid('content must be JSON-serialisable');
   if (size > LIMITS.CONTENT_MAX_BYTES) {
     return fail(
       errorPayload(
@@ -83,6 +93,9 @@ export function checkContent(value: unknown): Checked<JsonValue> {
         { size, limit: LIMITS.CONTENT_MAX_BYTES },
       ),
     );
+  }
+  if (size < 0 || !isPlainJson(value)) {
+    return invalid(`content must be a string or plain JSON data nested at most ${MAX_CONTENT_DEPTH} levels`);
   }
   return ok(value as JsonValue);
 }

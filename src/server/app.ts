@@ -46,6 +46,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
     logger: { level: config.logLevel, redact: ['req.headers.authorization'] },
     bodyLimit: LIMITS.REST_BODY_MAX_BYTES,
     logController: new LogController({ disableRequestLogging: true }),
+    // Room ids are up to 128 characters, and up to 9 times that when percent-encoded.
+    routerOptions: { maxParamLength: LIMITS.ROOM_ID_MAX_LENGTH * 9 },
+    // Errors the router raises before any route runs get the same coded body as the rest.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void sendError(reply, tooLong ? 414 : 400, ERROR_CODES.INVALID_PAYLOAD, tooLong ? 'the URL is too long' : 'the URL is malformed');
+    },
   });
   const ctx: ServerContext = { config, secrets, store, writer: new MessageWriter(store, deps.maxCommitBatch), clock, log: http.log };
 
@@ -55,7 +62,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
 
   http.addHook('onRequest', async (request, reply) => {
     const origin = request.headers.origin;
-    if (!request.url.startsWith('/v1/')) return;
+    // The matched route, not the raw URL: an encoded spelling of /v1/ must not skip the check.
+    const path = request.routeOptions.url ?? request.url;
+    if (!path.startsWith('/v1/')) return;
     if (!isOriginAllowed(config.allowedOrigins, origin)) {
       return sendError(reply, 403, ERROR_CODES.ORIGIN_NOT_ALLOWED, `origin ${origin} is not allowed`);
     }

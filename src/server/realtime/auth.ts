@@ -34,6 +34,7 @@ export function createRoomAuth(ctx: ServerContext) {
         userId: handshake.value.userId as UserId,
         roomId: room.roomId as RoomId,
         conversationId: room.conversationId as ConversationId,
+        generation: room.generation,
         classId: handshake.value.classId,
         since: handshake.value.since,
       };

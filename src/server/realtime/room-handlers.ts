@@ -1,3 +1,4 @@
+import { ERROR_CODES, errorPayload } from '../../protocol/errors.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { SessionInfo, SignalMessage, StoredMessage } from '../../protocol/models.js';
 import {
@@ -84,6 +85,13 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
   // Join before reading history: a message committed after the read is then delivered live,
   // one committed before it is in the history. The SDK merges both by seq.
   await socket.join([conversationRoom(conversationId), userRoom(conversationId, userId)]);
+  // An unbind between the handshake check and the join would not have reached this socket.
+  const room = await ctx.store.getRoom(roomId);
+  if (!room?.bound || room.generation !== socket.data.generation) {
+    socket.emit('session:kicked', errorPayload(ERROR_CODES.ROOM_UNBOUND, `room "${roomId}" was unbound`));
+    socket.disconnect(true);
+    return;
+  }
   const { since, classId } = socket.data;
   const page = await ctx.store.history({
     conversationId,
