@@ -58,6 +58,8 @@ export type IMClientEvents = {
   'message:update': (message: CachedMessage) => void;
   /** A room broadcast or custom command (not stored). */
   signal: (signal: SignalMessage) => void;
+  /** setClassId() changed the class: views of stored messages should be reread. */
+  'class:change': (classId: string | null) => void;
 };
 
 export interface SendOptions {
@@ -243,7 +245,11 @@ export class IMClient extends Emitter<IMClientEvents> {
 
   /** Changes the class used for stored messages and history, and loads that class's history. */
   async setClassId(classId: string | null): Promise<void> {
-    this.classIdValue = classId || null;
+    const next = classId || null;
+    if (next !== this.classIdValue) {
+      this.classIdValue = next;
+      this.emit('class:change', next);
+    }
     if (!this.transport.connected) return;
     await this.transport.request('session:update', { classId: this.classIdValue });
     const since = await this.cache.lastSeq(this.conversationId, classKeyOf(this.classIdValue));
@@ -345,6 +351,7 @@ export class IMClient extends Emitter<IMClientEvents> {
 
     /** Live view of the newest `limit` messages of a conversation plus unsent ones. */
     observe: (conversationId: string, limit: number, listener: (messages: CachedMessage[]) => void): (() => void) => {
+      // Bound to the current class; subscribe again after 'class:change'.
       const query: ViewQuery = { conversationId, classKey: classKeyOf(this.classIdValue), limit };
       return this.cache.observe(query, listener);
     },

@@ -10,8 +10,8 @@ afterEach(() => {
   for (const c of others.splice(0)) c.close();
 });
 
-async function peer(token: string, userId = uniqueId('peer')): Promise<IMClient> {
-  const c = new IMClient({ server: testServer.server, token, userId, cache: 'memory' });
+async function peer(token: string, userId = uniqueId('peer'), classId: string | null = null): Promise<IMClient> {
+  const c = new IMClient({ server: testServer.server, token, userId, cache: 'memory', classId });
   others.push(c);
   c.connect();
   await connected(c);
@@ -142,6 +142,20 @@ describe('<im-provider> + <im-chat>', () => {
     ui.chat.theme = 'dark';
     await ui.chat.updateComplete;
     await expect(ui.provider).to.be.accessible();
+  });
+
+  it('follows the class-id of its provider', async () => {
+    const { token } = await bindRoom();
+    const teacher = await peer(token, uniqueId('teacher'), 'lesson-2');
+    await teacher.messages.send(teacher.conversationId, 'homework for lesson 2');
+    const other = await peer(token);
+    await other.messages.send(other.conversationId, 'no class');
+    const ui = await mount(token);
+    await until(() => ui.bubbles().includes('no class'), 'the history without a class');
+    expect(ui.bubbles()).to.not.include('homework for lesson 2');
+    ui.provider.classId = 'lesson-2';
+    await until(() => ui.bubbles().includes('homework for lesson 2'), 'the history of lesson 2');
+    expect(ui.bubbles()).to.deep.equal(['homework for lesson 2']);
   });
 
   it('explains that it is not connected when the provider has no token', async () => {

@@ -92,7 +92,7 @@ export class ImChat extends LitElement {
   }
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
-    this.view.watch(this.connection.client, this.activeConversation);
+    this.view.watch(this.connection.client, this.activeConversation, this.connection.classId);
     if (this.log) {
       const { scrollTop, scrollHeight, clientHeight } = this.log;
       this.stickToBottom = scrollHeight - scrollTop - clientHeight < 48;

@@ -15,6 +15,8 @@ export class ClientController implements ReactiveController {
   client: IMClient | undefined;
   state: ConnectionState = 'disconnected';
   reason: ErrorPayload | undefined;
+  /** Class of the client's stored messages; changes with setClassId(). */
+  classId: string | null = null;
   private offState: (() => void) | undefined;
   private readonly listeners = new Set<(client: IMClient | undefined) => void>();
 
@@ -37,6 +39,7 @@ export class ClientController implements ReactiveController {
     this.offState = undefined;
     this.client = client;
     this.state = client?.state ?? 'disconnected';
+    this.classId = client?.classId ?? null;
     this.reason = undefined;
     if (client && this.host.isConnected) this.listen(client);
     for (const listener of this.listeners) listener(client);
@@ -44,16 +47,25 @@ export class ClientController implements ReactiveController {
   }
 
   private listen(client: IMClient): void {
-    this.offState = client.on('state', ({ state, reason }) => {
+    const offState = client.on('state', ({ state, reason }) => {
       this.state = state;
       this.reason = reason;
       this.host.requestUpdate();
     });
+    const offClass = client.on('class:change', (classId) => {
+      this.classId = classId;
+      this.host.requestUpdate();
+    });
+    this.offState = () => {
+      offState();
+      offClass();
+    };
   }
 
   hostConnected(): void {
     if (this.client && !this.offState) {
       this.state = this.client.state;
+      this.classId = this.client.classId;
       this.listen(this.client);
     }
   }

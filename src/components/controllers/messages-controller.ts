@@ -13,6 +13,7 @@ export class MessagesController implements ReactiveController {
   private unsubscribe: (() => void) | undefined;
   private client: IMClient | undefined;
   private conversationId: string | undefined;
+  private classId: string | null = null;
   private limit: number;
 
   constructor(
@@ -27,11 +28,12 @@ export class MessagesController implements ReactiveController {
     return this.limit;
   }
 
-  /** Points the view at a client and conversation (or at nothing). */
-  watch(client: IMClient | undefined, conversationId: string | undefined): void {
-    if (client === this.client && conversationId === this.conversationId) return;
+  /** Points the view at a client, conversation and class (or at nothing). */
+  watch(client: IMClient | undefined, conversationId: string | undefined, classId: string | null): void {
+    if (client === this.client && conversationId === this.conversationId && classId === this.classId) return;
     this.client = client;
     this.conversationId = conversationId;
+    this.classId = classId;
     this.messages = [];
     this.loading = true;
     this.resubscribe();
