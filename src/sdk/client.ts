@@ -107,6 +107,8 @@ export class IMClient extends Emitter<IMClientEvents> {
   private inbound: Promise<void> = Promise.resolve();
   private closed = false;
   private olderExhausted = new Set<string>();
+  /** Last local creation time handed out: unsent messages are flushed in this order. */
+  private lastCreatedAt = 0;
   /** The `since` sent in the latest handshake: tells `session:ready` pages which way they run. */
   private handshakeSince = 0;
 
@@ -194,6 +196,13 @@ export class IMClient extends Emitter<IMClientEvents> {
       classId: this.classIdValue,
       ...(since > 0 ? { since } : {}),
     };
+  }
+
+  /** Date.now(), but strictly increasing, so sends in the same millisecond keep their order. */
+  private nextCreatedAt(): number {
+    const now = Date.now();
+    this.lastCreatedAt = now > this.lastCreatedAt ? now : this.lastCreatedAt + 0.001;
+    return this.lastCreatedAt;
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -292,7 +301,7 @@ export class IMClient extends Emitter<IMClientEvents> {
         content,
         recipients: users && users.length > 0 ? users : null,
         status: 'sending',
-        createdAt: Date.now(),
+        createdAt: this.nextCreatedAt(),
       };
       await this.cache.addPending(message);
       this.emit('message:update', message);
@@ -308,7 +317,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       const retried = await this.cache.update(key, (current) => {
         if (current.status !== 'failed') return current;
         const { error: _error, ...rest } = current;
-        return { ...rest, status: 'sending', createdAt: Date.now() };
+        return { ...rest, status: 'sending', createdAt: this.nextCreatedAt() };
       });
       if (!retried) throw new IMError(ERROR_CODES.NOT_FOUND, 'no such message');
       if (retried.status === 'sent') return retried;

@@ -100,9 +100,15 @@ export class Outbox {
 
   private scheduleRetry(conversationId: string, error: IMError): void {
     if (!this.transport.connected || this.retryTimer) return;
-    const hinted = typeof error.details?.retryAfterMs === 'number' ? error.details.retryAfterMs : 0;
-    const delay = Math.max(hinted, this.retryDelayMs * (0.5 + Math.random()));
-    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 15_000);
+    let delay: number;
+    if (error.code === ERROR_CODES.RATE_LIMITED) {
+      // The server says when a send will pass again: wait that long (plus a little jitter).
+      const hinted = typeof error.details?.retryAfterMs === 'number' ? error.details.retryAfterMs : 100;
+      delay = hinted * (1 + Math.random() * 0.2);
+    } else {
+      delay = this.retryDelayMs * (0.5 + Math.random());
+      this.retryDelayMs = Math.min(this.retryDelayMs * 2, 15_000);
+    }
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.flush(conversationId);

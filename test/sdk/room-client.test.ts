@@ -133,23 +133,28 @@ describe('IMClient in a room', () => {
     const sender = await online(token, uniqueId('sender'));
     const listener = await online(token, uniqueId('listener'));
     const sends: Promise<unknown>[] = [];
-    for (let i = 1; i <= 60; i += 1) {
+    const total = 60;
+    for (let i = 1; i <= total; i += 1) {
       sends.push(sender.messages.send(sender.conversationId, `m${i}`));
       if (i === 10 || i === 35) {
+        // The listener's network drops while the sender keeps going.
         const back = nextEvent(listener, 'connected', ({ reconnect }) => reconnect);
         listener.simulateNetworkDrop();
-        await Promise.all(sends);
-        for (let j = 0; j < 5; j += 1) {
-          i += 1;
-          sends.push(sender.messages.send(sender.conversationId, `m${i}`));
-        }
+        await back;
+      }
+      if (i === 20 || i === 50) {
+        // The sender's network drops with sends in flight: they are retried with the same ids.
+        const back = nextEvent(sender, 'connected', ({ reconnect }) => reconnect);
+        sender.simulateNetworkDrop();
         await back;
       }
     }
     await Promise.all(sends);
     const truth = await serverView(token, 'truth');
-    expect(truth.map((m) => m.seq)).to.deep.equal(Array.from({ length: truth.length }, (_, k) => k + 1));
-    await until(async () => summary(await viewOf(listener)).length === truth.length, 'the listener to catch up');
+    // Every message stored exactly once, in the order it was sent, numbered without holes.
+    expect(truth.map((m) => m.content)).to.deep.equal(Array.from({ length: total }, (_, k) => `m${k + 1}`));
+    expect(truth.map((m) => m.seq)).to.deep.equal(Array.from({ length: total }, (_, k) => k + 1));
+    await until(async () => summary(await viewOf(listener)).length === total, 'the listener to catch up');
     expect(summary(await viewOf(listener))).to.deep.equal(truth);
     expect(summary(await viewOf(sender))).to.deep.equal(truth);
   });
