@@ -13,7 +13,7 @@ import {
 } from '../protocol/models.js';
 import { cacheName, DexieCache } from './cache/dexie-cache.js';
 import { MemoryCache } from './cache/memory-cache.js';
-import { classKeyOf, type CachedMessage, type MessageCache, type ViewQuery } from './cache/types.js';
+import { classKeyOf, fromStored, type CachedMessage, type MessageCache, type ViewQuery } from './cache/types.js';
 import { Emitter } from './emitter.js';
 import { IMError } from './errors.js';
 import { Outbox } from './outbox.js';
@@ -111,6 +111,13 @@ export class IMClient extends Emitter<IMClientEvents> {
   private lastCreatedAt = 0;
   /** The `since` sent in the latest handshake: tells `session:ready` pages which way they run. */
   private handshakeSince = 0;
+  /**
+   * True once the catch-up after connecting (or after a class change) completed: from then on
+   * live messages extend the synced range. Reset whenever the connection is lost.
+   */
+  private inSync = false;
+  /** Ids of the messages this instance has told its listeners about (another tab may share the cache). */
+  private readonly emitted = new Set<string>();
 
   constructor(options: IMClientOptions) {
     super();
@@ -143,12 +150,13 @@ export class IMClient extends Emitter<IMClientEvents> {
     });
     this.outbox = new Outbox(this.cache, this.transport, (message) => this.emit('message:update', message));
     this.transport.on('state', (change) => {
+      if (change.state !== 'connected') this.inSync = false;
       this.emit('state', change);
       if (change.state === 'kicked' && change.reason) this.emit('kicked', change.reason);
     });
     this.transport.on('connectError', (error) => this.emit('connect_error', error));
     this.transport.on('ready', (session, reconnect) => this.enqueue(() => this.onReady(session, reconnect)));
-    this.transport.on('message', (message) => this.enqueue(() => this.receive([message], false)));
+    this.transport.on('message', (message) => this.enqueue(() => this.onLive(message)));
     this.transport.on('signal', (signal) => this.emit('signal', signal));
   }
 
@@ -188,7 +196,13 @@ export class IMClient extends Emitter<IMClientEvents> {
   }
 
   private async handshake(): Promise<RoomHandshake> {
-    const since = await this.cache.lastSeq(this.conversationId, classKeyOf(this.classIdValue));
+    let since = 0;
+    try {
+      since = await this.cache.watermark(this.conversationId, classKeyOf(this.classIdValue));
+    } catch (error) {
+      // An unreadable cache must not keep us offline: connect and load the latest page.
+      console.error('im-elements: cannot read the cache', error);
+    }
     this.handshakeSince = since;
     return {
       token: this.token,
@@ -211,10 +225,30 @@ export class IMClient extends Emitter<IMClientEvents> {
     });
   }
 
-  private async receive(messages: readonly StoredMessage[], history: boolean): Promise<void> {
+  /**
+   * Writes stored messages to the cache, then tells listeners about the ones this instance has
+   * not reported yet. With `advance`, the messages extend the synced range of their class.
+   */
+  private async receive(messages: readonly StoredMessage[], history: boolean, advance: boolean): Promise<void> {
     if (this.closed || messages.length === 0) return;
-    const added = await this.cache.putStored(messages);
-    for (const message of added) this.emit('message', message, { history });
+    await this.cache.putStored(messages);
+    if (advance) {
+      const last = messages.at(-1)!;
+      await this.cache.advanceWatermark(last.conversationId, classKeyOf(last.classId), Math.max(...messages.map((m) => m.seq)));
+    }
+    for (const message of messages) {
+      const cached = fromStored(message);
+      if (message.senderId === this.userId) this.outbox.delivered(cached);
+      if (this.emitted.has(message.id)) continue;
+      this.emitted.add(message.id);
+      this.emit('message', cached, { history });
+    }
+  }
+
+  private async onLive(message: StoredMessage): Promise<void> {
+    // Messages of another class (sent to us in person) belong to another history.
+    if (classKeyOf(message.classId) !== classKeyOf(this.classIdValue)) return;
+    await this.receive([message], false, this.inSync);
   }
 
   /** Pulls every page after `after` until the server has no more. */
@@ -224,7 +258,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       const page = await this.requestWithBackoff(() =>
         this.transport.request('message:history', { after: cursor, limit: LIMITS.HISTORY_PAGE_MAX, classId }),
       );
-      await this.receive(page.messages, true);
+      await this.receive(page.messages, true, true);
       cursor = page.messages.at(-1)?.seq ?? cursor;
       if (!page.hasMore || page.messages.length === 0) return;
     }
@@ -243,11 +277,20 @@ export class IMClient extends Emitter<IMClientEvents> {
   }
 
   private async onReady(session: SessionInfo, reconnect: boolean): Promise<void> {
-    await this.receive(session.history, true);
-    if (session.hasMore && this.handshakeSince > 0) {
-      // We asked for everything after our last seq and there is more: fetch it all now.
-      await this.syncForward(session.classId, session.history.at(-1)?.seq ?? 0);
+    try {
+      await this.receive(session.history, true, true);
+      if (session.hasMore && this.handshakeSince > 0) {
+        // We asked for everything after our watermark and there is more: fetch it all now.
+        await this.syncForward(session.classId, session.history.at(-1)?.seq ?? this.handshakeSince);
+      }
+    } catch (error) {
+      // Without the catch-up the cache would have a gap: reconnect and try again.
+      if (this.closed) return;
+      console.error('im-elements: catching up failed; reconnecting', error);
+      this.transport.simulateNetworkDrop();
+      return;
     }
+    this.inSync = this.transport.connected;
     this.emit('connected', { reconnect, session });
     void this.outbox.flush(this.conversationId);
   }
@@ -257,20 +300,24 @@ export class IMClient extends Emitter<IMClientEvents> {
     const next = classId || null;
     if (next !== this.classIdValue) {
       this.classIdValue = next;
+      this.inSync = false;
       this.emit('class:change', next);
     }
     if (!this.transport.connected) return;
     await this.transport.request('session:update', { classId: this.classIdValue });
-    const since = await this.cache.lastSeq(this.conversationId, classKeyOf(this.classIdValue));
-    if (since > 0) {
-      await this.syncForward(this.classIdValue, since);
-    } else {
-      const page = await this.transport.request('message:history', {
-        limit: LIMITS.HISTORY_PAGE_MAX,
-        classId: this.classIdValue,
-      });
-      await this.receive(page.messages, true);
+    const since = await this.cache.watermark(this.conversationId, classKeyOf(this.classIdValue));
+    try {
+      if (since > 0) {
+        await this.syncForward(this.classIdValue, since);
+      } else {
+        const page = await this.transport.request('message:history', { limit: LIMITS.HISTORY_PAGE_MAX, classId: this.classIdValue });
+        await this.receive(page.messages, true, true);
+      }
+    } catch (error) {
+      this.transport.simulateNetworkDrop();
+      throw error;
     }
+    this.inSync = this.transport.connected && classKeyOf(next) === classKeyOf(this.classIdValue);
   }
 
   /** Room broadcast to every other connection in the room; not stored. */
@@ -353,7 +400,7 @@ export class IMClient extends Emitter<IMClientEvents> {
         limit: Math.min(limit - cached.length, LIMITS.HISTORY_PAGE_MAX),
         classId: this.classIdValue,
       });
-      await this.receive(page.messages, true);
+      await this.receive(page.messages, true, false);
       if (!page.hasMore) this.olderExhausted.add(partition);
       return { hasMore: page.hasMore };
     },

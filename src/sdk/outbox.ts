@@ -10,7 +10,7 @@ interface Waiter {
   reject: (error: IMError) => void;
 }
 
-const waiterKey = (key: MessageKey): string => `${key.conversationId}\u0000${key.clientMsgId}`;
+const waiterKey = (key: MessageKey): string => JSON.stringify([key.conversationId, key.senderId, key.clientMsgId]);
 
 /**
  * Unsent stored messages live in the cache with status `sending` until the server
@@ -19,7 +19,8 @@ const waiterKey = (key: MessageKey): string => `${key.conversationId}\u0000${key
  */
 export class Outbox {
   private flushing = false;
-  private readonly waiters = new Map<string, Waiter[]>();
+  private flushRequested = false;
+  private readonly waiters = new Map<string, { key: MessageKey; list: Waiter[] }>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retryDelayMs = 500;
 
@@ -33,37 +34,67 @@ export class Outbox {
   wait(key: MessageKey): Promise<CachedMessage> {
     return new Promise((resolve, reject) => {
       const id = waiterKey(key);
-      const list = this.waiters.get(id) ?? [];
-      list.push({ resolve, reject });
-      this.waiters.set(id, list);
+      const entry = this.waiters.get(id) ?? { key, list: [] };
+      entry.list.push({ resolve, reject });
+      this.waiters.set(id, entry);
     });
   }
 
   private settle(key: MessageKey, outcome: { message: CachedMessage } | { error: IMError }): void {
     const id = waiterKey(key);
-    const list = this.waiters.get(id);
-    if (!list) return;
+    const entry = this.waiters.get(id);
+    if (!entry) return;
     this.waiters.delete(id);
-    for (const waiter of list) {
+    for (const waiter of entry.list) {
       if ('message' in outcome) waiter.resolve(outcome.message);
       else waiter.reject(outcome.error);
     }
   }
 
+  /** A message of ours arrived stored (from history or another tab): its send is done. */
+  delivered(message: CachedMessage): void {
+    if (message.seq !== undefined) this.settle(message, { message });
+  }
+
+  /** Settles waiters whose messages left the outbox some other way (another tab sent them). */
+  private async settleFinished(): Promise<void> {
+    for (const { key } of [...this.waiters.values()]) {
+      const current = await this.cache.get(key);
+      if (current?.status === 'sent') this.settle(key, { message: current });
+      else if (current?.status === 'failed' && current.error) this.settle(key, { error: IMError.from(current.error) });
+      else if (!current) this.settle(key, { error: new IMError(ERROR_CODES.NOT_FOUND, 'the message left the cache') });
+    }
+  }
+
   /** Sends everything unsent in `conversationId`, oldest first, while connected. */
   async flush(conversationId: string): Promise<void> {
-    if (this.flushing) return;
+    if (this.flushing) {
+      // A message may have been queued after the running flush last looked: look again then.
+      this.flushRequested = true;
+      return;
+    }
     this.flushing = true;
     try {
-      while (this.transport.connected) {
-        const [next] = await this.cache.outbox(conversationId);
-        if (!next) return;
-        const proceed = await this.sendOne(next);
-        if (!proceed) return;
-      }
+      let outcome: 'empty' | 'paused';
+      do {
+        this.flushRequested = false;
+        outcome = await this.sendAll(conversationId);
+      } while (outcome === 'empty' && this.flushRequested);
     } finally {
       this.flushing = false;
     }
+  }
+
+  private async sendAll(conversationId: string): Promise<'empty' | 'paused'> {
+    while (this.transport.connected) {
+      const [next] = await this.cache.outbox(conversationId);
+      if (!next) {
+        await this.settleFinished();
+        return 'empty';
+      }
+      if (!(await this.sendOne(next))) return 'paused';
+    }
+    return 'paused';
   }
 
   /** Returns false when sending should pause (disconnected, or backing off). */
@@ -118,7 +149,7 @@ export class Outbox {
   close(): void {
     clearTimeout(this.retryTimer);
     const closed = new IMError(ERROR_CODES.CLIENT_CLOSED, 'the client was closed before the message was sent');
-    for (const list of this.waiters.values()) for (const waiter of list) waiter.reject(closed);
+    for (const { list } of this.waiters.values()) for (const waiter of list) waiter.reject(closed);
     this.waiters.clear();
   }
 }

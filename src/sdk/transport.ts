@@ -44,6 +44,9 @@ export class Transport extends Emitter<TransportEvents> {
   private current: ConnectionState = 'disconnected';
   private everConnected = false;
   private kickReason: ErrorPayload | undefined;
+  /** Consecutive reconnects this transport scheduled itself (after refusals Socket.IO does not retry). */
+  private manualAttempts = 0;
+  private manualTimer: ReturnType<typeof setTimeout> | undefined;
   /** Live messages that arrive between connecting and `session:ready`: delivered after it. */
   private early: StoredMessage[] | null = null;
 
@@ -91,6 +94,7 @@ export class Transport extends Emitter<TransportEvents> {
       this.early = [];
     });
     socket.on('session:ready', (session) => {
+      this.manualAttempts = 0;
       const reconnect = this.everConnected;
       const early = this.early ?? [];
       this.early = null;
@@ -108,21 +112,31 @@ export class Transport extends Emitter<TransportEvents> {
       this.kickReason = isErrorPayload(reason) ? reason : { code: ERROR_CODES.ROOM_UNBOUND, message: 'kicked' };
     });
     socket.on('connect_error', (error: Error & { data?: unknown }) => {
-      if (isErrorPayload(error.data)) {
+      if (isErrorPayload(error.data) && error.data.code !== ERROR_CODES.INTERNAL) {
         // Refused by the server's handshake checks: retrying with the same credentials cannot help.
         const imError = IMError.from(error.data);
         this.emit('connectError', imError);
         this.setState('disconnected', imError.toJSON());
         return;
       }
-      this.emit('connectError', new IMError(ERROR_CODES.NOT_CONNECTED, error.message || 'connection failed'));
+      const transient = isErrorPayload(error.data)
+        ? IMError.from(error.data)
+        : new IMError(ERROR_CODES.NOT_CONNECTED, error.message || 'connection failed');
+      this.emit('connectError', transient);
       this.setState(this.everConnected ? 'reconnecting' : 'connecting');
+      // Socket.IO retries network failures itself, but not a refusal by the server.
+      if (!socket.active) this.retryLater(socket);
     });
     socket.on('disconnect', (reason) => {
       if (reason === 'io client disconnect') return;
       if (reason === 'io server disconnect') {
-        if (this.kickReason) this.setState('kicked', this.kickReason);
-        else this.setState('disconnected');
+        if (this.kickReason) {
+          this.setState('kicked', this.kickReason);
+          return;
+        }
+        // Closed by the server without a reason (it was restarting, say): come back later.
+        this.setState('reconnecting');
+        this.retryLater(socket);
         return;
       }
       this.setState('reconnecting');
@@ -130,6 +144,16 @@ export class Transport extends Emitter<TransportEvents> {
     socket.io.on('reconnect_attempt', () => {
       if (this.current !== 'connected') this.setState(this.everConnected ? 'reconnecting' : 'connecting');
     });
+  }
+
+  /** Reconnects after a jittered, growing delay (for the cases Socket.IO does not retry itself). */
+  private retryLater(socket: ClientSocket): void {
+    clearTimeout(this.manualTimer);
+    const base = Math.min((this.options.reconnectDelayMs ?? 500) * 2 ** this.manualAttempts, this.options.reconnectDelayMaxMs ?? 10_000);
+    this.manualAttempts += 1;
+    this.manualTimer = setTimeout(() => {
+      if (this.socket === socket && !socket.connected) socket.connect();
+    }, base * (0.5 + Math.random()));
   }
 
   /** Drops the connection the way a network failure would; the transport reconnects by itself. */
@@ -159,6 +183,8 @@ export class Transport extends Emitter<TransportEvents> {
   }
 
   private teardown(): void {
+    clearTimeout(this.manualTimer);
+    this.manualAttempts = 0;
     if (!this.socket) return;
     this.socket.removeAllListeners();
     this.socket.io.removeAllListeners();

@@ -158,6 +158,33 @@ describe('<im-provider> + <im-chat>', () => {
     expect(ui.bubbles()).to.deep.equal(['homework for lesson 2']);
   });
 
+  it('shows the end of the log after the user sends, even when scrolled up', async () => {
+    const { token } = await bindRoom();
+    const other = await peer(token);
+    for (let i = 1; i <= 30; i += 1) await other.messages.send(other.conversationId, `line ${i}`);
+    const ui = await mount(token);
+    await until(() => ui.messages().length === 30, 'the history');
+    const log = ui.root.querySelector<HTMLElement>('.log')!;
+    log.scrollTop = 0;
+    await ui.type('my answer');
+    ui.press('Enter');
+    await until(() => ui.bubbles().at(-1) === 'my answer', 'the own message');
+    await ui.chat.updateComplete;
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.below(2);
+  });
+
+  it('connects when it gets its token while detached from the page', async () => {
+    const { token } = await bindRoom();
+    const provider = await fixture<ImProvider>(html`<im-provider server=${testServer.server} user-id=${uniqueId('me')}><im-chat></im-chat></im-provider>`);
+    const parent = provider.parentElement!;
+    provider.remove();
+    provider.token = token;
+    await provider.updateComplete;
+    parent.append(provider);
+    const chat = provider.querySelector('im-chat')!;
+    await until(() => chat.shadowRoot!.querySelector('.state')!.textContent!.trim() === 'Connected', 'the connection');
+  });
+
   it('explains that it is not connected when the provider has no token', async () => {
     const provider = await fixture<ImProvider>(html`<im-provider user-id="nobody"><im-chat></im-chat></im-provider>`);
     const chat = provider.querySelector('im-chat')!;

@@ -207,4 +207,47 @@ describe('IMClient in a room', () => {
     const ok = await alice.messages.send(alice.conversationId, 'fine');
     expect(ok.seq).to.equal(1);
   });
+
+  it('settles a send that another tab of the same user delivered first', async () => {
+    const { token } = await bindRoom();
+    const userId = uniqueId('tabs');
+    const reader = await online(token, uniqueId('reader'));
+    // Tab 1 queues a message while offline; tab 2 (same cache, so the same outbox) sends it.
+    const tab1 = client(token, userId);
+    const sent = tab1.messages.send(tab1.conversationId, 'from tab 1');
+    await until(async () => (await viewOf(tab1)).some((m) => m.status === 'sending'), 'the queued message');
+    const delivered = nextEvent(reader, 'message');
+    await online(token, userId);
+    expect((await delivered)[0].content).to.equal('from tab 1');
+    // Tab 1 connects later: its outbox is empty by then, and its send still resolves.
+    tab1.connect();
+    const result = await sent;
+    expect(result.status).to.equal('sent');
+    expect(result.seq).to.equal(1);
+  });
+
+  it('tells every tab of the same user about new messages', async () => {
+    const { token } = await bindRoom();
+    const userId = uniqueId('tabs');
+    const tabA = await online(token, userId);
+    const tabB = await online(token, userId);
+    const sender = await online(token, uniqueId('sender'));
+    const inA = nextEvent(tabA, 'message');
+    const inB = nextEvent(tabB, 'message');
+    await sender.messages.send(sender.conversationId, 'to both tabs');
+    expect((await inA)[0].content).to.equal('to both tabs');
+    expect((await inB)[0].content).to.equal('to both tabs');
+  });
+
+  it('loads the whole history of a class it switches to', async () => {
+    const { token } = await bindRoom();
+    const bob = await online(token, uniqueId('bob'), { classId: 'class-b', cache: 'memory' });
+    await bob.messages.send(bob.conversationId, 'b1');
+    await bob.messages.send(bob.conversationId, 'b2');
+    const alice = await online(token, uniqueId('alice'), { classId: 'class-a' });
+    await bob.messages.send(bob.conversationId, 'b3');
+    await alice.setClassId('class-b');
+    const view = await viewOf(alice);
+    expect(view.map((m) => m.content)).to.deep.equal(['b1', 'b2', 'b3']);
+  });
 });

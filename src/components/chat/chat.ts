@@ -73,19 +73,17 @@ export class ImChat extends LitElement {
   @query('textarea') private input!: HTMLTextAreaElement;
 
   private readonly connection = new ClientController(this);
-  private readonly view = new MessagesController(this, PAGE);
+  private readonly view = new MessagesController(this, PAGE, () => {
+    this.olderState = 'idle';
+    this.scrollToEndOnce = true;
+  });
   private stickToBottom = true;
+  /** Set by our own send: show the end of the log once, wherever the reader was. */
+  private scrollToEndOnce = false;
   /** The first visible message before an update and its distance from the top of the log. */
   private anchor: { key: string; offset: number } | undefined;
   private readonly timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
   private readonly dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric' });
-
-  constructor() {
-    super();
-    this.connection.onClient(() => {
-      this.olderState = 'idle';
-    });
-  }
 
   private get activeConversation(): string | undefined {
     return this.conversationId ?? this.connection.client?.conversationId;
@@ -108,8 +106,9 @@ export class ImChat extends LitElement {
 
   protected override updated(): void {
     if (!this.log) return;
-    if (this.stickToBottom) {
+    if (this.stickToBottom || this.scrollToEndOnce) {
       this.log.scrollTop = this.log.scrollHeight;
+      if (this.view.messages.length > 0) this.scrollToEndOnce = false;
       return;
     }
     // Keep what the reader was looking at in place when messages are added above it.
@@ -145,7 +144,7 @@ export class ImChat extends LitElement {
     if (!this.dispatchEvent(event)) return;
     this.draft = '';
     this.input.value = '';
-    this.stickToBottom = true;
+    this.scrollToEndOnce = true;
     this.notice = undefined;
     try {
       await client.messages.send(conversationId, text);
@@ -192,12 +191,16 @@ export class ImChat extends LitElement {
   }
 
   private renderStatus(message: CachedMessage) {
-    if (message.status === 'failed') {
-      return html`<span>Not sent${message.error ? `: ${message.error.message}` : ''}</span>
-        <button class="retry" type="button" @click=${() => this.retry(message)}>Retry</button>`;
-    }
-    if (message.status === 'sending') return html`<span>Sending…</span>`;
-    return html`<span>Sent</span>`;
+    // One element whose text changes: the log announces additions, not every status change.
+    const label =
+      message.status === 'failed'
+        ? `Not sent${message.error ? `: ${message.error.message}` : ''}`
+        : message.status === 'sending'
+          ? 'Sending…'
+          : 'Sent';
+    return html`<span class="status">${label}</span>${message.status === 'failed'
+        ? html`<button class="retry" type="button" @click=${() => this.retry(message)}>Retry</button>`
+        : nothing}`;
   }
 
   private renderMessages() {
@@ -248,7 +251,17 @@ export class ImChat extends LitElement {
         <span class="state" data-state=${state}><span class="dot" aria-hidden="true"></span>${STATE_LABELS[state]}</span>
       </header>
       ${this.renderBanner()}
-      <div class="log" part="log" role="log" aria-live="polite" aria-label="Messages" tabindex="0" @scroll=${this.onScroll}>
+      <div
+        class="log"
+        part="log"
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-busy=${this.view.loading || this.olderState === 'loading' ? 'true' : 'false'}
+        aria-label="Messages"
+        tabindex="0"
+        @scroll=${this.onScroll}
+      >
         <ol class="items">
         ${messages.length >= PAGE && this.olderState !== 'done'
           ? html`<li>

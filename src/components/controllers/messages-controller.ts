@@ -18,7 +18,9 @@ export class MessagesController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    initialLimit: number,
+    private readonly initialLimit: number,
+    /** Called when the view is pointed at another conversation or class. */
+    private readonly onTargetChange: () => void = () => {},
   ) {
     this.limit = initialLimit;
     host.addController(this);
@@ -36,6 +38,8 @@ export class MessagesController implements ReactiveController {
     this.classId = classId;
     this.messages = [];
     this.loading = true;
+    this.limit = this.initialLimit;
+    this.onTargetChange();
     this.resubscribe();
   }
 

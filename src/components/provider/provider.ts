@@ -85,8 +85,10 @@ export class ImProvider extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // Re-attached after a move: reconnect the client this provider owns.
+    // Re-attached after a move: reconnect the client this provider owns, or connect the one
+    // created while it was detached.
     if (!this.owned && !this.client && this.hasUpdated) this.replaceClient();
+    else if (this.owned && this.owned.state === 'disconnected') this.owned.connect();
   }
 
   override disconnectedCallback(): void {

@@ -5,8 +5,15 @@ import { fromStored, type CachedMessage, type MessageCache, type MessageKey, typ
 type Key = [string, string, string];
 const keyOf = (m: MessageKey): Key => [m.conversationId, m.senderId, m.clientMsgId];
 
+interface SyncMark {
+  conversationId: string;
+  classKey: string;
+  seq: number;
+}
+
 class ImDatabase extends Dexie {
   messages!: Table<CachedMessage, Key>;
+  sync!: Table<SyncMark, [string, string]>;
 
   constructor(name: string) {
     super(name);
@@ -15,6 +22,7 @@ class ImDatabase extends Dexie {
       // from the seq index and found through the status index instead.
       messages: '[conversationId+senderId+clientMsgId], [conversationId+classKey+seq], [conversationId+status+createdAt]',
     });
+    this.version(2).stores({ sync: '[conversationId+classKey]' });
   }
 }
 
@@ -98,6 +106,17 @@ export class DexieCache implements MessageCache {
     ]);
     const unsent = [...sending, ...failed.filter((m) => m.seq === undefined)].sort((a, b) => a.createdAt - b.createdAt);
     return [...stored.reverse(), ...unsent];
+  }
+
+  async watermark(conversationId: string, classKey: string): Promise<number> {
+    return (await this.db.sync.get([conversationId, classKey]))?.seq ?? 0;
+  }
+
+  async advanceWatermark(conversationId: string, classKey: string, seq: number): Promise<void> {
+    await this.db.transaction('rw', this.db.sync, async () => {
+      const current = (await this.db.sync.get([conversationId, classKey]))?.seq ?? 0;
+      if (seq > current) await this.db.sync.put({ conversationId, classKey, seq });
+    });
   }
 
   observe(query: ViewQuery, listener: (messages: CachedMessage[]) => void): () => void {

@@ -13,6 +13,7 @@ const keyOf = (m: MessageKey): string => `${m.conversationId}\u0000${m.senderId}
 /** A cache that lives as long as the page: for the CC facade and for environments without IndexedDB. */
 export class MemoryCache implements MessageCache {
   private readonly messages = new Map<string, CachedMessage>();
+  private readonly watermarks = new Map<string, number>();
   private readonly observers = new Set<{ query: ViewQuery; listener: (messages: CachedMessage[]) => void }>();
 
   async putStored(batch: readonly StoredMessage[]): Promise<CachedMessage[]> {
@@ -78,6 +79,15 @@ export class MemoryCache implements MessageCache {
       .filter((m) => m.conversationId === conversationId && m.seq === undefined)
       .sort(compareForDisplay);
     return [...this.stored(conversationId, classKey).slice(-limit), ...unsent];
+  }
+
+  async watermark(conversationId: string, classKey: string): Promise<number> {
+    return this.watermarks.get(`${conversationId}\u0000${classKey}`) ?? 0;
+  }
+
+  async advanceWatermark(conversationId: string, classKey: string, seq: number): Promise<void> {
+    const key = `${conversationId}\u0000${classKey}`;
+    this.watermarks.set(key, Math.max(this.watermarks.get(key) ?? 0, seq));
   }
 
   observe(query: ViewQuery, listener: (messages: CachedMessage[]) => void): () => void {

@@ -90,6 +90,13 @@ export interface MessageCache {
   before(conversationId: string, classKey: string, before: number, limit: number): Promise<CachedMessage[]>;
   /** The newest `limit` stored messages plus every unsent one, in display order. */
   view(query: ViewQuery): Promise<CachedMessage[]>;
+  /**
+   * The sync watermark of a conversation and class: the cache holds every message after the
+   * latest page it loaded up to this seq, so a reconnect asks for what came after it.
+   */
+  watermark(conversationId: string, classKey: string): Promise<number>;
+  /** Raises the watermark (never lowers it). */
+  advanceWatermark(conversationId: string, classKey: string, seq: number): Promise<void>;
   /** Calls `listener` with `view(query)` now and after every change that affects it. */
   observe(query: ViewQuery, listener: (messages: CachedMessage[]) => void): () => void;
   close(): void;

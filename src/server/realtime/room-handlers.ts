@@ -11,7 +11,7 @@ import {
 import type { ServerContext } from '../context.js';
 import { onRequest } from './handler.js';
 import { TokenBucket } from './rate-limit.js';
-import { conversationRoom, userRoom, type IMServer, type IMSocket } from './types.js';
+import { classRoom, conversationRoom, userRoom, type IMServer, type IMSocket } from './types.js';
 
 /** Requests per second for history pages (separate from sends so a resync cannot starve sending). */
 const HISTORY_RATE = 10;
@@ -22,15 +22,19 @@ export function registerRoomHandlers(io: IMServer, ctx: ServerContext): void {
   io.on('connection', (socket) => {
     void onConnection(ctx, socket).catch((error: unknown) => {
       ctx.log.error({ err: error }, 'connection setup failed');
-      socket.disconnect(true);
+      // Close the transport, not the session: the client takes it as a network failure and retries.
+      socket.conn.close();
     });
   });
 }
 
-/** Where a stored message goes live: the whole room, or only its recipients and the sender. */
+/**
+ * Where a stored message goes live: the connections in its class, or only its recipients and
+ * the sender (whose SDK keeps messages of other classes out of the current history).
+ */
 function audienceOf(message: StoredMessage): string[] {
   const { conversationId, recipients, senderId } = message;
-  if (recipients === null) return [conversationRoom(conversationId)];
+  if (recipients === null) return [classRoom(conversationId, message.classId)];
   return [...new Set([...recipients, senderId])].map((userId) => userRoom(conversationId, userId));
 }
 
@@ -77,14 +81,20 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
     }),
   );
 
-  onRequest(ctx, socket, 'session:update', reads, checkSessionUpdate, ({ classId }) => {
+  onRequest(ctx, socket, 'session:update', reads, checkSessionUpdate, async ({ classId }) => {
+    await socket.leave(classRoom(conversationId, socket.data.classId));
     socket.data.classId = classId;
+    await socket.join(classRoom(conversationId, classId));
     return { classId };
   });
 
   // Join before reading history: a message committed after the read is then delivered live,
   // one committed before it is in the history. The SDK merges both by seq.
-  await socket.join([conversationRoom(conversationId), userRoom(conversationId, userId)]);
+  await socket.join([
+    conversationRoom(conversationId),
+    userRoom(conversationId, userId),
+    classRoom(conversationId, socket.data.classId),
+  ]);
   // An unbind between the handshake check and the join would not have reached this socket.
   const room = await ctx.store.getRoom(roomId);
   if (!room?.bound || room.generation !== socket.data.generation) {
