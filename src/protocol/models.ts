@@ -14,6 +14,17 @@ export function roomConversationId(roomId: string): ConversationId {
   return `room:${roomId}` as ConversationId;
 }
 
+/**
+ * `custom`: any JSON content (room messages); `text`: `{ text }` with @mentions; `tip`: written
+ * by the server (group created, members joined or left).
+ */
+export type MessageType = 'custom' | 'text' | 'tip';
+
+export type ConversationType = 'room' | 'direct' | 'group';
+
+/** Mention of everyone in a conversation. */
+export const MENTION_ALL = '@all';
+
 /** A stored ("reliable") message as the server delivers it. */
 export interface StoredMessage {
   /** Server id, unique across the server. */
@@ -31,6 +42,53 @@ export interface StoredMessage {
   recipients: UserId[] | null;
   /** Server time, ms since the epoch. */
   time: number;
+  type: MessageType;
+  /** Mentioned user ids (and MENTION_ALL); empty when none. */
+  mentions: string[];
+  /** False when the sender asked for it not to count as unread. */
+  countsUnread: boolean;
+}
+
+/** One conversation in a user's list, with this user's state of it. */
+export interface ConversationSummary {
+  id: ConversationId;
+  type: ConversationType;
+  /** Group name; null for direct conversations. */
+  name: string | null;
+  ownerId: UserId | null;
+  /** The other user of a direct conversation. */
+  peerId: UserId | null;
+  memberCount: number;
+  role: 'owner' | 'member';
+  /** Highest seq in the conversation. */
+  lastSeq: number;
+  /** The newest message this user may read, or null. */
+  lastMessage: StoredMessage | null;
+  /** Server time of the last activity (last message or creation). */
+  activeAt: number;
+  readSeq: number;
+  /** Messages after readSeq from others that count as unread, up to 100. */
+  unreadCount: number;
+  /** A message after readSeq mentions this user or @all. */
+  mentioned: boolean;
+  pinned: boolean;
+  muted: boolean;
+  /** Deleted for this user and no message since. */
+  hidden: boolean;
+  /** The user left (or was removed); kept so the list can drop it. */
+  left: boolean;
+  /** Sync version of this entry. */
+  version: number;
+}
+
+/** What a user session learns right after connecting. */
+export interface UserSessionInfo {
+  kind: 'user';
+  userId: UserId;
+  /** Current sync version: ask `conversation:sync` for changes after your last one. */
+  version: number;
+  /** Ticket expiry, ms since the epoch. */
+  expiresAt: number;
 }
 
 /** A transient (not stored) message: room broadcast or custom command. */
@@ -42,8 +100,9 @@ export interface SignalMessage {
   time: number;
 }
 
-/** What the server tells a socket right after it connects. */
+/** What the server tells a room connection right after it connects. */
 export interface SessionInfo {
+  kind: 'room';
   userId: UserId;
   roomId: RoomId;
   conversationId: ConversationId;

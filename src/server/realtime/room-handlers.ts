@@ -64,6 +64,9 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
       content: payload.content,
       recipients: payload.users,
       time: ctx.clock(),
+      type: 'custom',
+      mentions: [],
+      countsUnread: true,
     });
     // A duplicate was delivered when it was first stored; only the sender learns its seq again.
     if (!duplicate) socket.to(audienceOf(message)).emit('message:created', message);
@@ -112,6 +115,7 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
   });
   if (!socket.connected) return;
   const session: SessionInfo = {
+    kind: 'room',
     userId,
     roomId,
     conversationId,

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { ConversationId, JsonValue, MessageId, StoredMessage, UserId } from '../../protocol/models.js';
-import { roomConversationId } from '../../protocol/models.js';
+import type { StoredMessage } from '../../protocol/models.js';
+import { MENTION_ALL, roomConversationId } from '../../protocol/models.js';
 import type { Database, MessageTable, RoomTable } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
+import { nextVersion, toMessage } from './rows.js';
+import { ConversationStore } from './conversations.js';
 import type { AppendResult, HistoryRequest, NewMessage, RoomBinding, Store } from './store.js';
 
 function toBinding(row: Selectable<RoomTable>): RoomBinding {
@@ -16,23 +18,13 @@ function toBinding(row: Selectable<RoomTable>): RoomBinding {
   };
 }
 
-function toMessage(row: Selectable<MessageTable>): StoredMessage {
-  return {
-    id: row.id as MessageId,
-    conversationId: row.conversation_id as ConversationId,
-    seq: Number(row.seq),
-    classId: row.class_id === '' ? null : row.class_id,
-    senderId: row.sender_id as UserId,
-    clientMsgId: row.client_msg_id,
-    content: JSON.parse(row.content) as JsonValue,
-    recipients: row.recipients === null ? null : (JSON.parse(row.recipients) as UserId[]),
-    time: Number(row.created_at),
-  };
-}
-
 /** The Store over any Kysely dialect; SQL stays portable between SQLite and PostgreSQL. */
 export class KyselyStore implements Store {
-  constructor(private readonly db: Kysely<Database>) {}
+  readonly conversations: ConversationStore;
+
+  constructor(protected readonly db: Kysely<Database>) {
+    this.conversations = new ConversationStore(db);
+  }
 
   async migrate(): Promise<void> {
     const { error, results } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
@@ -58,7 +50,7 @@ export class KyselyStore implements Store {
       const conversationId = roomConversationId(roomId);
       await trx
         .insertInto('conversations')
-        .values({ id: conversationId, type: 'room', last_seq: 0, created_at: now })
+        .values({ id: conversationId, type: 'room', last_seq: 0, created_at: now, version: 0, name: null, owner_id: null, last_message_at: null })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
       const row = await trx
@@ -138,9 +130,10 @@ export class KyselyStore implements Store {
     if (fresh.length > 0) {
       // The row lock of this UPDATE serialises writers of one conversation (also across
       // PostgreSQL nodes); seq therefore has no holes and never repeats.
+      const version = await nextVersion(trx);
       const bumped = await trx
         .updateTable('conversations')
-        .set({ last_seq: sql`last_seq + ${fresh.length}` })
+        .set({ last_seq: sql`last_seq + ${fresh.length}`, version, last_message_at: fresh.at(-1)!.message.time })
         .where('id', '=', conversationId)
         .returning('last_seq')
         .executeTakeFirstOrThrow();
@@ -156,9 +149,22 @@ export class KyselyStore implements Store {
           content: JSON.stringify(message.content),
           recipients: message.recipients === null ? null : JSON.stringify(message.recipients),
           created_at: message.time,
+          type: message.type,
+          counts_unread: message.countsUnread ? 1 : 0,
+          mentions: message.mentions.length === 0 ? null : JSON.stringify(message.mentions),
         });
       });
       await trx.insertInto('messages').values(rows).execute();
+      const mentionRows = fresh.flatMap(({ message }, offset) =>
+        [...new Set(message.mentions)].map((userId) => ({
+          conversation_id: conversationId,
+          seq: firstSeq + offset,
+          user_id: userId === MENTION_ALL ? '*' : userId,
+        })),
+      );
+      for (let start = 0; start < mentionRows.length; start += 250) {
+        await trx.insertInto('message_mentions').values(mentionRows.slice(start, start + 250)).execute();
+      }
       const recipientRows = fresh.flatMap(({ message }, offset) =>
         message.recipients === null
           ? []
@@ -206,6 +212,7 @@ export class KyselyStore implements Store {
           ),
         ]),
       );
+    if (request.minSeq !== undefined) query = query.where('m.seq', '>', request.minSeq);
     const forward = after !== undefined;
     if (forward) query = query.where('m.seq', '>', after);
     if (before !== undefined) query = query.where('m.seq', '<', before);

@@ -4,6 +4,9 @@ export interface Database {
   rooms: RoomTable;
   messages: MessageTable;
   message_recipients: MessageRecipientTable;
+  message_mentions: MessageMentionTable;
+  members: MemberTable;
+  counters: CounterTable;
 }
 
 export interface ConversationTable {
@@ -12,6 +15,11 @@ export interface ConversationTable {
   type: string;
   last_seq: number;
   created_at: number;
+  name: string | null;
+  owner_id: string | null;
+  /** Sync version of the last change every member should see (a new message, a rename). */
+  version: number;
+  last_message_at: number | null;
 }
 
 export interface RoomTable {
@@ -37,10 +45,46 @@ export interface MessageTable {
   /** JSON array of user ids for targeted messages, null for everyone. */
   recipients: string | null;
   created_at: number;
+  /** 'custom' (room messages), 'text', 'tip' (server-generated). */
+  type: string;
+  /** 0 when the sender asked for the message not to count as unread. */
+  counts_unread: number;
+  /** JSON array of mentioned user ids (and '@all'), null when none. */
+  mentions: string | null;
 }
 
 export interface MessageRecipientTable {
   conversation_id: string;
   seq: number;
   user_id: string;
+}
+
+export interface MessageMentionTable {
+  conversation_id: string;
+  seq: number;
+  /** A user id, or '*' for @all. */
+  user_id: string;
+}
+
+/** One user's membership and per-user state of a conversation. */
+export interface MemberTable {
+  conversation_id: string;
+  user_id: string;
+  role: 'owner' | 'member';
+  joined_at: number;
+  /** Messages up to this seq were sent before the user joined: not theirs to read. */
+  joined_seq: number;
+  read_seq: number;
+  /** "Deleted for me" up to this seq (-1: never): hidden from the list until a newer message arrives. */
+  hidden_seq: number;
+  pinned: number;
+  muted: number;
+  left: number;
+  /** Sync version of the last change of this row. */
+  version: number;
+}
+
+export interface CounterTable {
+  name: string;
+  value: number;
 }

@@ -1,4 +1,5 @@
-import type { StoredMessage, JsonValue } from '../../protocol/models.js';
+import type { ConversationStore } from './conversations.js';
+import type { StoredMessage, JsonValue, MessageType } from '../../protocol/models.js';
 
 export interface RoomBinding {
   roomId: string;
@@ -16,6 +17,9 @@ export interface NewMessage {
   content: JsonValue;
   recipients: string[] | null;
   time: number;
+  type: MessageType;
+  mentions: string[];
+  countsUnread: boolean;
 }
 
 export interface AppendResult {
@@ -32,6 +36,8 @@ export interface HistoryRequest {
   before?: number;
   after?: number;
   limit: number;
+  /** Only messages after this seq (a group member does not read what came before joining). */
+  minSeq?: number;
 }
 
 /**
@@ -39,6 +45,8 @@ export interface HistoryRequest {
  * holes per conversation, and must commit a message before its promise resolves.
  */
 export interface Store {
+  /** Conversations of signed-in users: direct and group, members and per-member state. */
+  readonly conversations: ConversationStore;
   migrate(): Promise<void>;
   /** Binds a room, creating it on first use. An active binding is returned unchanged. */
   bindRoom(roomId: string, now: number): Promise<RoomBinding>;

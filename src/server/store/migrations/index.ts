@@ -57,6 +57,47 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_users_conversations_members': {
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('conversations').addColumn('name', 'text').execute();
+      await db.schema.alterTable('conversations').addColumn('owner_id', 'text').execute();
+      await db.schema.alterTable('conversations').addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('conversations').addColumn('last_message_at', 'bigint').execute();
+      await db.schema.alterTable('messages').addColumn('type', 'text', (c) => c.notNull().defaultTo('custom')).execute();
+      await db.schema.alterTable('messages').addColumn('counts_unread', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+      await db.schema.alterTable('messages').addColumn('mentions', 'text').execute();
+      await db.schema
+        .createTable('members')
+        .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('joined_at', 'bigint', (c) => c.notNull())
+        .addColumn('joined_seq', 'bigint', (c) => c.notNull())
+        .addColumn('read_seq', 'bigint', (c) => c.notNull())
+        .addColumn('hidden_seq', 'bigint', (c) => c.notNull())
+        .addColumn('pinned', 'integer', (c) => c.notNull())
+        .addColumn('muted', 'integer', (c) => c.notNull())
+        .addColumn('left', 'integer', (c) => c.notNull())
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('members_pk', ['conversation_id', 'user_id'])
+        .execute();
+      await db.schema.createIndex('members_user_version').on('members').columns(['user_id', 'version']).execute();
+      await db.schema
+        .createTable('message_mentions')
+        .addColumn('conversation_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        /** A user id, or '*' for @all. */
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_mentions_pk', ['conversation_id', 'user_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('counters')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.insertInto('counters').values({ name: 'sync', value: 0 }).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
