@@ -9,6 +9,7 @@ import { cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { createApp } from '../src/server/app.js';
+import { loadConfig } from '../src/server/config.js';
 
 // Each client sends a burst within its rate limit (burst 40), all clients at once, each in a
 // room of its own: this measures the write path (validation, commit, ack), not the fan-out of
@@ -32,7 +33,7 @@ interface Run {
 async function measure(mode: Mode): Promise<Run> {
   const dataDir = mkdtempSync(join(tmpdir(), 'im-bench-'));
   const app = await createApp(
-    { port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, allowedOrigins: '*', demo: false, distDir: dataDir, logLevel: 'silent' },
+    { ...loadConfig({}), port: 0, host: '127.0.0.1', dataDir, adminKey: ADMIN_KEY, allowedOrigins: '*', demo: false, distDir: dataDir, logLevel: 'silent' },
     { maxCommitBatch: mode === 'group commit' ? 256 : 1 },
   );
   try {

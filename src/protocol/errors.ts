@@ -43,6 +43,20 @@ export const ERROR_CODES = {
   NOT_CONNECTED: 'NOT_CONNECTED',
   /** SDK only: the client was closed for good. */
   CLIENT_CLOSED: 'CLIENT_CLOSED',
+  /** The user ticket is malformed, forged or signed with another secret. */
+  TICKET_INVALID: 'TICKET_INVALID',
+  /** The user ticket has expired (also the kick reason when it expires while connected). */
+  TICKET_EXPIRED: 'TICKET_EXPIRED',
+  /** Kick reason: the user opened more connections than allowed; this was the oldest. */
+  TOO_MANY_CONNECTIONS: 'TOO_MANY_CONNECTIONS',
+  /** The conversation does not exist or the user is not (or no longer) a member. */
+  NOT_MEMBER: 'NOT_MEMBER',
+  /** The request is valid but not allowed for this user (for example a direct chat with oneself). */
+  FORBIDDEN: 'FORBIDDEN',
+  /** A text message is longer than allowed. */
+  TEXT_TOO_LONG: 'TEXT_TOO_LONG',
+  /** A group would get more members than allowed. */
+  TOO_MANY_MEMBERS: 'TOO_MANY_MEMBERS',
   /** Kick reason: the server is shutting down. */
   SERVER_SHUTDOWN: 'SERVER_SHUTDOWN',
 } as const;

@@ -8,6 +8,8 @@ import type {
   SignalMessage,
   SignalResult,
   StoredMessage,
+  ConversationSummary,
+  UserSessionInfo,
   UserId,
   RoomId,
   ConversationId,
@@ -23,6 +25,38 @@ export interface RoomHandshake {
    * messages after it in `session:ready` instead of the latest page.
    */
   since?: number;
+}
+
+/** Handshake `auth` of a signed-in user (all of the user's conversations). */
+export interface UserHandshake {
+  ticket: string;
+}
+
+export interface ConversationSyncQuery {
+  /** The `version` of the previous sync; without it every conversation comes. */
+  since?: number;
+}
+
+export interface ConversationSyncResult {
+  conversations: ConversationSummary[];
+  /** Give this as `since` next time. */
+  version: number;
+}
+
+export interface UserMessageSendPayload {
+  conversationId: string;
+  clientMsgId: string;
+  /** `text`: content is `{ text }` (at most 5,000 characters); `custom`: any JSON. */
+  type?: 'text' | 'custom';
+  content: JsonValue;
+  /** Mentioned user ids, or MENTION_ALL. */
+  mentions?: string[];
+  /** False: the message does not count as unread for anyone. */
+  countUnread?: boolean;
+}
+
+export interface UserHistoryQuery extends HistoryQuery {
+  conversationId: string;
 }
 
 export interface BroadcastPayload {
@@ -62,23 +96,52 @@ export interface SessionUpdatePayload {
 export interface KickPayload extends ErrorPayload {}
 
 export interface ClientToServerEvents {
+  // Room sessions (room token)
   'signal:broadcast': (payload: BroadcastPayload, ack: AckCallback<SignalResult>) => void;
   'signal:send': (payload: CommandPayload, ack: AckCallback<SignalResult>) => void;
-  'message:send': (payload: MessageSendPayload, ack: AckCallback<SendResult>) => void;
-  'message:history': (query: HistoryQuery, ack: AckCallback<HistoryPage>) => void;
+  /** Room sessions: MessageSendPayload; user sessions: UserMessageSendPayload. */
+  'message:send': (payload: MessageSendPayload | UserMessageSendPayload, ack: AckCallback<SendResult>) => void;
+  /** Room sessions: HistoryQuery; user sessions: UserHistoryQuery. */
+  'message:history': (query: HistoryQuery | UserHistoryQuery, ack: AckCallback<HistoryPage>) => void;
   'session:update': (payload: SessionUpdatePayload, ack: AckCallback<{ classId: string | null }>) => void;
+  // User sessions (ticket)
+  'session:renew': (payload: UserHandshake, ack: AckCallback<{ expiresAt: number }>) => void;
+  'conversation:sync': (query: ConversationSyncQuery, ack: AckCallback<ConversationSyncResult>) => void;
+  'conversation:open-direct': (payload: { userId: string }, ack: AckCallback<ConversationSummary>) => void;
+  'conversation:create-group': (payload: { name: string; members: string[] }, ack: AckCallback<ConversationSummary>) => void;
+  'conversation:add-members': (payload: { conversationId: string; members: string[] }, ack: AckCallback<ConversationSummary>) => void;
+  'conversation:leave': (payload: { conversationId: string }, ack: AckCallback<{ conversationId: string }>) => void;
+  'conversation:read': (payload: { conversationId: string; seq: number }, ack: AckCallback<{ readSeq: number }>) => void;
+  'conversation:settings': (
+    payload: { conversationId: string; pinned?: boolean; muted?: boolean },
+    ack: AckCallback<ConversationSummary>,
+  ) => void;
+  'conversation:hide': (payload: { conversationId: string }, ack: AckCallback<{ conversationId: string }>) => void;
 }
 
 export interface ServerToClientEvents {
-  'session:ready': (session: SessionInfo) => void;
+  'session:ready': (session: SessionInfo | UserSessionInfo) => void;
   'message:created': (message: StoredMessage) => void;
   'signal:received': (signal: SignalMessage) => void;
   'session:kicked': (reason: KickPayload) => void;
+  /** A conversation of this user changed (membership, settings, read state on another device): sync. */
+  'conversation:changed': (change: { conversationId: string; version: number }) => void;
 }
 
 export interface InterServerEvents {}
 
-export interface SocketData {
+/** Per-connection identity, set by the handshake middleware. */
+export type SocketData = RoomSocketData | UserSocketData;
+
+export interface UserSocketData {
+  kind: 'user';
+  userId: UserId;
+  /** Ticket expiry, ms since the epoch. */
+  expiresAt: number;
+}
+
+export interface RoomSocketData {
+  kind: 'room';
   userId: UserId;
   roomId: RoomId;
   conversationId: ConversationId;

@@ -23,6 +23,20 @@ export const LIMITS = {
    * dropped by the transport, which closes that connection only.
    */
   MAX_PACKET_BYTES: 48 * 1024,
+  /** Characters of a text message. */
+  TEXT_MAX_LENGTH: 5000,
+  /** Characters of a group name. */
+  GROUP_NAME_MAX_LENGTH: 64,
+  /** Members of one group. */
+  GROUP_MEMBERS_MAX: 2000,
+  /** Mentioned users in one message. */
+  MENTIONS_MAX: 100,
+  /** User ticket lifetime: default and bounds (seconds). */
+  TICKET_TTL_DEFAULT: 24 * 3600,
+  TICKET_TTL_MIN: 60,
+  TICKET_TTL_MAX: 30 * 24 * 3600,
+  /** Concurrent connections of one user (tabs and devices) unless configured otherwise. */
+  CONNECTIONS_PER_USER_DEFAULT: 10,
   /** REST bodies. */
   REST_BODY_MAX_BYTES: 16 * 1024,
 } as const;

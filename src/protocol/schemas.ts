@@ -10,7 +10,7 @@ import type {
   RoomHandshake,
   SessionUpdatePayload,
 } from './events.js';
-import type { JsonValue } from './models.js';
+import { MENTION_ALL, type JsonValue } from './models.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
@@ -216,4 +216,148 @@ export function checkSessionUpdate(value: unknown): Checked<SessionUpdatePayload
   if (!isRecord(value) || !('classId' in value)) return invalid('payload must be { classId }');
   const classId = checkClassId(value.classId);
   return classId.ok ? ok({ classId: classId.value }) : fail(classId.error);
+}
+
+function checkConversationId(value: unknown): Checked<string> {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200) return invalid('conversationId must be a conversation id');
+  return ok(value);
+}
+
+/** A list of distinct, valid user ids (possibly empty), at most `max`. */
+function checkUserList(value: unknown, max: number, field: string): Checked<string[]> {
+  if (!Array.isArray(value)) return invalid(`${field} must be an array of user ids`);
+  if (value.length > max) {
+    return fail(errorPayload(ERROR_CODES.TOO_MANY_MEMBERS, `at most ${max} entries in ${field}; got ${value.length}`, { limit: max }));
+  }
+  for (const id of value) {
+    const checked = checkUserId(id, `every entry of ${field}`);
+    if (!checked.ok) return fail(checked.error);
+  }
+  return ok([...new Set(value as string[])]);
+}
+
+export function checkConversationRef(value: unknown): Checked<{ conversationId: string }> {
+  if (!isRecord(value)) return invalid('payload must be an object');
+  const id = checkConversationId(value.conversationId);
+  return id.ok ? ok({ conversationId: id.value }) : fail(id.error);
+}
+
+export function checkTicketPayload(value: unknown): Checked<{ ticket: string }> {
+  if (!isRecord(value) || typeof value.ticket !== 'string' || value.ticket === '') {
+    return fail(errorPayload(ERROR_CODES.TICKET_INVALID, 'payload must be { ticket }'));
+  }
+  return ok({ ticket: value.ticket });
+}
+
+export function checkConversationSync(value: unknown): Checked<{ since: number }> {
+  const query = value === undefined || value === null ? {} : value;
+  if (!isRecord(query)) return invalid('query must be an object');
+  const since = checkSeq(query.since, 'since');
+  return since.ok ? ok({ since: since.value ?? 0 }) : fail(since.error);
+}
+
+export function checkOpenDirect(value: unknown): Checked<{ userId: string }> {
+  if (!isRecord(value)) return invalid('payload must be { userId }');
+  const userId = checkUserId(value.userId);
+  return userId.ok ? ok({ userId: userId.value }) : fail(userId.error);
+}
+
+export function checkCreateGroup(value: unknown): Checked<{ name: string; members: string[] }> {
+  if (!isRecord(value)) return invalid('payload must be { name, members }');
+  if (typeof value.name !== 'string' || value.name.trim() === '' || value.name.length > LIMITS.GROUP_NAME_MAX_LENGTH) {
+    return invalid(`name must be a non-empty string of at most ${LIMITS.GROUP_NAME_MAX_LENGTH} characters`);
+  }
+  const members = checkUserList(value.members ?? [], LIMITS.GROUP_MEMBERS_MAX - 1, 'members');
+  return members.ok ? ok({ name: value.name.trim(), members: members.value }) : fail(members.error);
+}
+
+export function checkAddMembers(value: unknown): Checked<{ conversationId: string; members: string[] }> {
+  const ref = checkConversationRef(value);
+  if (!ref.ok) return ref;
+  const members = checkUserList((value as Record<string, unknown>).members, LIMITS.RECIPIENTS_MAX, 'members');
+  if (!members.ok) return fail(members.error);
+  if (members.value.length === 0) return invalid('members must name at least one user');
+  return ok({ conversationId: ref.value.conversationId, members: members.value });
+}
+
+export function checkMarkRead(value: unknown): Checked<{ conversationId: string; seq: number }> {
+  const ref = checkConversationRef(value);
+  if (!ref.ok) return ref;
+  const seq = checkSeq((value as Record<string, unknown>).seq, 'seq');
+  if (!seq.ok) return fail(seq.error);
+  if (seq.value === undefined) return invalid('seq is required');
+  return ok({ conversationId: ref.value.conversationId, seq: seq.value });
+}
+
+export function checkSettings(value: unknown): Checked<{ conversationId: string; pinned?: boolean; muted?: boolean }> {
+  const ref = checkConversationRef(value);
+  if (!ref.ok) return ref;
+  const { pinned, muted } = value as Record<string, unknown>;
+  if (pinned !== undefined && typeof pinned !== 'boolean') return invalid('pinned must be a boolean');
+  if (muted !== undefined && typeof muted !== 'boolean') return invalid('muted must be a boolean');
+  if (pinned === undefined && muted === undefined) return invalid('give pinned, muted or both');
+  return ok({
+    conversationId: ref.value.conversationId,
+    ...(pinned !== undefined ? { pinned } : {}),
+    ...(muted !== undefined ? { muted } : {}),
+  });
+}
+
+export function checkUserMessageSend(value: unknown): Checked<{
+  conversationId: string;
+  clientMsgId: string;
+  type: 'text' | 'custom';
+  content: JsonValue;
+  mentions: string[];
+  countUnread: boolean;
+}> {
+  const ref = checkConversationRef(value);
+  if (!ref.ok) return ref;
+  const fields = value as Record<string, unknown>;
+  if (typeof fields.clientMsgId !== 'string' || !CLIENT_MSG_ID_PATTERN.test(fields.clientMsgId)) {
+    return fail(errorPayload(ERROR_CODES.INVALID_CLIENT_MSG_ID, 'clientMsgId must be a UUID'));
+  }
+  const type = fields.type ?? 'text';
+  if (type !== 'text' && type !== 'custom') return invalid("type must be 'text' or 'custom'");
+  const content = checkContent(fields.content);
+  if (!content.ok) return fail(content.error);
+  if (type === 'text') {
+    const text = isRecord(content.value) ? content.value.text : undefined;
+    if (typeof text !== 'string' || text.trim() === '') {
+      return fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'a text message needs content { text } with some text'));
+    }
+    if (text.length > LIMITS.TEXT_MAX_LENGTH) {
+      return fail(errorPayload(ERROR_CODES.TEXT_TOO_LONG, `text is ${text.length} characters; the limit is ${LIMITS.TEXT_MAX_LENGTH}`, { limit: LIMITS.TEXT_MAX_LENGTH }));
+    }
+  }
+  let mentions: string[] = [];
+  if (fields.mentions !== undefined) {
+    if (!Array.isArray(fields.mentions) || fields.mentions.length > LIMITS.MENTIONS_MAX) {
+      return invalid(`mentions must be an array of at most ${LIMITS.MENTIONS_MAX} user ids or "${MENTION_ALL}"`);
+    }
+    for (const id of fields.mentions) {
+      if (id === MENTION_ALL) continue;
+      const checked = checkUserId(id, 'every entry of mentions');
+      if (!checked.ok) return fail(checked.error);
+    }
+    mentions = [...new Set(fields.mentions as string[])];
+  }
+  if (fields.countUnread !== undefined && typeof fields.countUnread !== 'boolean') return invalid('countUnread must be a boolean');
+  return ok({
+    conversationId: ref.value.conversationId,
+    clientMsgId: fields.clientMsgId.toLowerCase(),
+    type,
+    content: content.value,
+    mentions,
+    countUnread: fields.countUnread !== false,
+  });
+}
+
+export function checkUserHistoryQuery(value: unknown): Checked<{ conversationId: string; before?: number; after?: number; limit: number }> {
+  const ref = checkConversationRef(value);
+  if (!ref.ok) return ref;
+  const query = checkHistoryQuery(value);
+  if (!query.ok) return fail(query.error);
+  const { classId: _classId, ...rest } = query.value;
+  return ok({ ...rest, conversationId: ref.value.conversationId });
 }

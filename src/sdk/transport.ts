@@ -94,6 +94,7 @@ export class Transport extends Emitter<TransportEvents> {
       this.early = [];
     });
     socket.on('session:ready', (session) => {
+      if (session.kind !== 'room') return;
       this.manualAttempts = 0;
       const reconnect = this.everConnected;
       const early = this.early ?? [];

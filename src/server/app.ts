@@ -10,8 +10,10 @@ import { registerDemoRoutes } from './http/demo.js';
 import { sendError } from './http/errors.js';
 import { registerRoomBindingRoutes } from './http/room-binding.js';
 import { registerStaticRoutes } from './http/static.js';
+import { registerUserRoutes } from './http/users.js';
 import { createRoomAuth } from './realtime/auth.js';
 import { registerRoomHandlers } from './realtime/room-handlers.js';
+import { registerUserHandlers } from './realtime/user-handlers.js';
 import { conversationRoom, type IMServer } from './realtime/types.js';
 import { MessageWriter } from './store/message-writer.js';
 import { createSqliteStore } from './store/sqlite.js';
@@ -102,6 +104,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
   });
   io.use(createRoomAuth(ctx));
   registerRoomHandlers(io, ctx);
+  registerUserHandlers(io, ctx);
 
   http.get('/health', async () => ({ ok: true }));
   registerRoomBindingRoutes(http, ctx, {
@@ -111,6 +114,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
       room.disconnectSockets(true);
     },
   });
+  registerUserRoutes(http, ctx);
   if (config.demo) registerDemoRoutes(http, ctx);
   await registerStaticRoutes(http, ctx);
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { LIMITS } from '../protocol/limits.js';
 
 export interface Config {
   port: number;
@@ -14,6 +15,12 @@ export interface Config {
   /** Directory with the built bundle (`im-elements.js`) and the built demo (`demo/`). */
   distDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** HS256 key of user tickets; defaults to the admin key. */
+  ticketSecret: string | undefined;
+  /** Lifetime of tickets issued by POST /v1/users/:userId/tickets (seconds). */
+  ticketTtlSeconds: number;
+  /** Concurrent connections per signed-in user; beyond it the oldest is kicked. */
+  maxConnectionsPerUser: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -43,7 +50,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`IM_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   const adminKey = env.IM_ADMIN_KEY?.trim() || undefined;
   if (adminKey !== undefined && adminKey.length < 16) throw new ConfigError('IM_ADMIN_KEY must be at least 16 characters');
+  const ticketTtlSeconds = Number(env.IM_TICKET_TTL ?? LIMITS.TICKET_TTL_DEFAULT);
+  if (!Number.isInteger(ticketTtlSeconds) || ticketTtlSeconds < LIMITS.TICKET_TTL_MIN || ticketTtlSeconds > LIMITS.TICKET_TTL_MAX) {
+    throw new ConfigError(`IM_TICKET_TTL must be whole seconds from ${LIMITS.TICKET_TTL_MIN} to ${LIMITS.TICKET_TTL_MAX}`);
+  }
+  const maxConnectionsPerUser = Number(env.IM_MAX_CONNECTIONS_PER_USER ?? LIMITS.CONNECTIONS_PER_USER_DEFAULT);
+  if (!Number.isInteger(maxConnectionsPerUser) || maxConnectionsPerUser < 1 || maxConnectionsPerUser > 1000) {
+    throw new ConfigError('IM_MAX_CONNECTIONS_PER_USER must be a whole number from 1 to 1000');
+  }
+  const ticketSecret = env.IM_TICKET_SECRET?.trim() || undefined;
+  if (ticketSecret !== undefined && ticketSecret.length < 16) throw new ConfigError('IM_TICKET_SECRET must be at least 16 characters');
   return {
+    ticketSecret,
+    ticketTtlSeconds,
+    maxConnectionsPerUser,
     port,
     host: env.HOST ?? '0.0.0.0',
     dataDir: resolve(env.IM_DATA_DIR ?? './data'),

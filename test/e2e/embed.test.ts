@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
 import { createApp, type ImApp } from '../../src/server/app.js';
-import type { Config } from '../../src/server/config.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
 // @ts-expect-error plain ESM helper shared with the test-runner config
 import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
 
@@ -26,6 +26,7 @@ describe('embedding the built bundle', () => {
     assert.ok(existsSync(join(distDir, 'im-elements.js')), 'run "npm run build" first (npm test does)');
     dataDir = mkdtempSync(join(tmpdir(), 'im-e2e-'));
     const config: Config = {
+      ...loadConfig({}),
       port: 0,
       host: '127.0.0.1',
       dataDir,

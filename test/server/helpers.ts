@@ -13,7 +13,7 @@ import type { ErrorPayload } from '../../src/protocol/errors.js';
 import type { ClientToServerEvents, RoomHandshake, ServerToClientEvents } from '../../src/protocol/events.js';
 import type { SessionInfo } from '../../src/protocol/models.js';
 import { createApp, type AppDeps, type ImApp } from '../../src/server/app.js';
-import type { Config } from '../../src/server/config.js';
+import { loadConfig, type Config } from '../../src/server/config.js';
 
 /** Default wait for anything that should happen (events, acks, connects). */
 export const WAIT_MS = 5000;
@@ -53,6 +53,7 @@ export async function startServer(
 ): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? tempDir('im-test-data-');
   const config: Config = {
+    ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     dataDir,

@@ -1,10 +1,20 @@
 import type { Ack } from '../../protocol/ack.js';
-import { ERROR_CODES, errorPayload } from '../../protocol/errors.js';
+import { ERROR_CODES, errorPayload, type ErrorCode } from '../../protocol/errors.js';
 import type { ClientToServerEvents } from '../../protocol/events.js';
 import type { Checked } from '../../protocol/schemas.js';
 import type { ServerContext } from '../context.js';
 import type { TokenBucket } from './rate-limit.js';
 import type { IMSocket } from './types.js';
+
+/** A coded failure a handler throws on purpose; the ack carries its code and message. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (ack: Ack<infer T>) => void
   ? T
@@ -43,6 +53,10 @@ export function onRequest<E extends keyof ClientToServerEvents, P>(
     try {
       reply({ ok: true, data: await run(checked.value) });
     } catch (error) {
+      if (error instanceof RequestError) {
+        reply({ ok: false, error: errorPayload(error.code, error.message) });
+        return;
+      }
       ctx.log.error({ err: error, event }, 'request failed');
       reply({ ok: false, error: errorPayload(ERROR_CODES.INTERNAL, 'internal error') });
     }

@@ -8,6 +8,7 @@ import {
   checkMessageSend,
   checkSessionUpdate,
 } from '../../protocol/schemas.js';
+import type { RoomSocketData } from '../../protocol/events.js';
 import type { ServerContext } from '../context.js';
 import { onRequest } from './handler.js';
 import { TokenBucket } from './rate-limit.js';
@@ -20,6 +21,7 @@ const HISTORY_BURST = 30;
 /** Room chat: broadcasts, custom commands, stored messages and history. */
 export function registerRoomHandlers(io: IMServer, ctx: ServerContext): void {
   io.on('connection', (socket) => {
+    if (socket.data.kind !== 'room') return;
     void onConnection(ctx, socket).catch((error: unknown) => {
       ctx.log.error({ err: error }, 'connection setup failed');
       // Close the transport, not the session: the client takes it as a network failure and retries.
@@ -39,7 +41,8 @@ function audienceOf(message: StoredMessage): string[] {
 }
 
 async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void> {
-  const { conversationId, userId, roomId } = socket.data;
+  const data = socket.data as RoomSocketData;
+  const { conversationId, userId, roomId } = data;
   const sends = new TokenBucket(LIMITS.SEND_RATE_PER_SECOND, LIMITS.SEND_BURST, ctx.clock);
   const reads = new TokenBucket(HISTORY_RATE, HISTORY_BURST, ctx.clock);
 
@@ -58,7 +61,7 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
   onRequest(ctx, socket, 'message:send', sends, checkMessageSend, async (payload) => {
     const { message, duplicate } = await ctx.writer.append({
       conversationId,
-      classId: payload.classId === undefined ? socket.data.classId : payload.classId,
+      classId: payload.classId === undefined ? data.classId : payload.classId,
       senderId: userId,
       clientMsgId: payload.clientMsgId,
       content: payload.content,
@@ -77,7 +80,7 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
     ctx.store.history({
       conversationId,
       userId,
-      classId: query.classId === undefined ? socket.data.classId : query.classId,
+      classId: query.classId === undefined ? data.classId : query.classId,
       limit: query.limit,
       ...(query.before !== undefined ? { before: query.before } : {}),
       ...(query.after !== undefined ? { after: query.after } : {}),
@@ -85,8 +88,8 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
   );
 
   onRequest(ctx, socket, 'session:update', reads, checkSessionUpdate, async ({ classId }) => {
-    await socket.leave(classRoom(conversationId, socket.data.classId));
-    socket.data.classId = classId;
+    await socket.leave(classRoom(conversationId, data.classId));
+    data.classId = classId;
     await socket.join(classRoom(conversationId, classId));
     return { classId };
   });
@@ -96,16 +99,16 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
   await socket.join([
     conversationRoom(conversationId),
     userRoom(conversationId, userId),
-    classRoom(conversationId, socket.data.classId),
+    classRoom(conversationId, data.classId),
   ]);
   // An unbind between the handshake check and the join would not have reached this socket.
   const room = await ctx.store.getRoom(roomId);
-  if (!room?.bound || room.generation !== socket.data.generation) {
+  if (!room?.bound || room.generation !== data.generation) {
     socket.emit('session:kicked', errorPayload(ERROR_CODES.ROOM_UNBOUND, `room "${roomId}" was unbound`));
     socket.disconnect(true);
     return;
   }
-  const { since, classId } = socket.data;
+  const { since, classId } = data;
   const page = await ctx.store.history({
     conversationId,
     userId,

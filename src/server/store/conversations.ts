@@ -141,6 +141,16 @@ export class ConversationStore {
     return rows.map((row) => row.conversation_id);
   }
 
+  /** Active members' ids. */
+  async memberIds(conversationId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('members').select('user_id').where('conversation_id', '=', conversationId).where('left', '=', 0).execute();
+    return rows.map((row) => row.user_id);
+  }
+
+  async memberCount(conversationId: string): Promise<number> {
+    return (await this.memberIds(conversationId)).length;
+  }
+
   async currentVersion(): Promise<number> {
     const row = await this.db.selectFrom('counters').select('value').where('name', '=', 'sync').executeTakeFirstOrThrow();
     return Number(row.value);

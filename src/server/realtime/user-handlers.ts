@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import { ERROR_CODES, errorPayload } from '../../protocol/errors.js';
+import type { UserSocketData } from '../../protocol/events.js';
+import { LIMITS } from '../../protocol/limits.js';
+import type { ConversationSummary, JsonValue, UserId, UserSessionInfo } from '../../protocol/models.js';
+import {
+  checkAddMembers,
+  checkConversationRef,
+  checkConversationSync,
+  checkCreateGroup,
+  checkMarkRead,
+  checkOpenDirect,
+  checkSettings,
+  checkTicketPayload,
+  checkUserHistoryQuery,
+  checkUserMessageSend,
+} from '../../protocol/schemas.js';
+import { verifyTicket } from '../auth/tickets.js';
+import type { ServerContext } from '../context.js';
+import { ticketSecret } from './auth.js';
+import { onRequest, RequestError } from './handler.js';
+import { TokenBucket } from './rate-limit.js';
+import { conversationRoom, type IMServer, type IMSocket } from './types.js';
+
+/** Socket.IO room of every connection of one signed-in user. */
+export const userSessionsRoom = (userId: string): string => `user:${userId}`;
+
+const HISTORY_RATE = 10;
+const HISTORY_BURST = 30;
+/** setTimeout cannot wait longer than about 24.8 days. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Signed-in users (tickets): their direct and group conversations, across all their devices. */
+export function registerUserHandlers(io: IMServer, ctx: ServerContext): void {
+  io.on('connection', (socket) => {
+    if (socket.data.kind !== 'user') return;
+    void onUserConnection(io, ctx, socket).catch((error: unknown) => {
+      ctx.log.error({ err: error }, 'user connection setup failed');
+      socket.conn.close();
+    });
+  });
+}
+
+/** Tells every connection of these users that a conversation changed, so they sync it. */
+async function announce(io: IMServer, ctx: ServerContext, conversationId: string, userIds: readonly string[]): Promise<void> {
+  if (userIds.length === 0) return;
+  const version = await ctx.store.conversations.currentVersion();
+  io.to(userIds.map(userSessionsRoom)).emit('conversation:changed', { conversationId, version });
+}
+
+async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSocket): Promise<void> {
+  const data = socket.data as UserSocketData;
+  const { userId } = data;
+  const conversations = ctx.store.conversations;
+  const sends = new TokenBucket(LIMITS.SEND_RATE_PER_SECOND, LIMITS.SEND_BURST, ctx.clock);
+  const reads = new TokenBucket(HISTORY_RATE, HISTORY_BURST, ctx.clock);
+
+  let expiry: ReturnType<typeof setTimeout> | undefined;
+  const armExpiry = () => {
+    clearTimeout(expiry);
+    expiry = setTimeout(() => {
+      if (data.expiresAt > ctx.clock()) return armExpiry();
+      socket.emit('session:kicked', errorPayload(ERROR_CODES.TICKET_EXPIRED, 'the ticket has expired'));
+      socket.disconnect(true);
+    }, Math.min(Math.max(0, data.expiresAt - ctx.clock()), MAX_TIMER_MS));
+  };
+  armExpiry();
+  socket.on('disconnect', () => clearTimeout(expiry));
+
+  /** The caller's active membership, or a NOT_MEMBER failure. */
+  const membership = async (conversationId: string) => {
+    const member = await conversations.member(conversationId, userId);
+    if (!member) throw new RequestError(ERROR_CODES.NOT_MEMBER, 'no such conversation, or you are not a member');
+    return member;
+  };
+  const summaryOf = async (conversationId: string): Promise<ConversationSummary> => {
+    const [summary] = await conversations.summaries(userId, 0, conversationId);
+    if (!summary) throw new RequestError(ERROR_CODES.NOT_MEMBER, 'no such conversation');
+    return summary;
+  };
+  /** Stores a server-written tip (joins, departures) and delivers it like any message. */
+  const tip = async (conversationId: string, content: JsonValue) => {
+    const { message } = await ctx.writer.append({
+      conversationId,
+      classId: null,
+      senderId: userId,
+      clientMsgId: randomUUID(),
+      content,
+      recipients: null,
+      time: ctx.clock(),
+      type: 'tip',
+      mentions: [],
+      countsUnread: false,
+    });
+    io.to(conversationRoom(conversationId)).emit('message:created', message);
+  };
+  const joinSockets = (conversationId: string, userIds: readonly string[]) => {
+    if (userIds.length > 0) io.in(userIds.map(userSessionsRoom)).socketsJoin(conversationRoom(conversationId));
+  };
+  onRequest(ctx, socket, 'session:renew', reads, checkTicketPayload, ({ ticket }) => {
+    const checked = verifyTicket(ticketSecret(ctx), ticket, ctx.clock());
+    if (!checked.ok) {
+      throw new RequestError(
+        checked.reason === 'expired' ? ERROR_CODES.TICKET_EXPIRED : ERROR_CODES.TICKET_INVALID,
+        checked.reason === 'expired' ? 'the ticket has expired' : 'the ticket is malformed or forged',
+      );
+    }
+    if (checked.claims.sub !== userId) throw new RequestError(ERROR_CODES.TICKET_INVALID, 'the ticket is for another user');
+    data.expiresAt = checked.claims.exp * 1000;
+    armExpiry();
+    return { expiresAt: data.expiresAt };
+  });
+
+  onRequest(ctx, socket, 'conversation:sync', reads, checkConversationSync, async ({ since }) => {
+    const version = await conversations.currentVersion();
+    return { conversations: await conversations.summaries(userId, since), version };
+  });
+
+  onRequest(ctx, socket, 'conversation:open-direct', sends, checkOpenDirect, async ({ userId: peerId }) => {
+    if (peerId === userId) throw new RequestError(ERROR_CODES.FORBIDDEN, 'a direct conversation needs another user');
+    const change = await conversations.openDirect(userId, peerId, ctx.clock());
+    joinSockets(change.conversationId, change.added);
+    await announce(io, ctx, change.conversationId, change.added);
+    return summaryOf(change.conversationId);
+  });
+
+  onRequest(ctx, socket, 'conversation:create-group', sends, checkCreateGroup, async ({ name, members }) => {
+    const change = await conversations.createGroup(`group:${randomUUID()}`, userId, name, members, ctx.clock());
+    joinSockets(change.conversationId, change.added);
+    await tip(change.conversationId, { tip: 'group-created', name, members: change.added });
+    await announce(io, ctx, change.conversationId, change.added);
+    return summaryOf(change.conversationId);
+  });
+
+  onRequest(ctx, socket, 'conversation:add-members', sends, checkAddMembers, async ({ conversationId, members }) => {
+    await membership(conversationId);
+    const conversation = await conversations.conversation(conversationId);
+    if (conversation?.type !== 'group') throw new RequestError(ERROR_CODES.FORBIDDEN, 'members can be added to groups only');
+    const current = await conversations.memberCount(conversationId);
+    if (current + members.length > LIMITS.GROUP_MEMBERS_MAX) {
+      throw new RequestError(ERROR_CODES.TOO_MANY_MEMBERS, `a group has at most ${LIMITS.GROUP_MEMBERS_MAX} members`);
+    }
+    const change = await conversations.addMembers(conversationId, members, ctx.clock());
+    joinSockets(conversationId, change.added);
+    if (change.added.length > 0) {
+      await tip(conversationId, { tip: 'members-joined', by: userId, members: change.added });
+      await announce(io, ctx, conversationId, await conversations.memberIds(conversationId));
+    }
+    return summaryOf(conversationId);
+  });
+
+  onRequest(ctx, socket, 'conversation:leave', sends, checkConversationRef, async ({ conversationId }) => {
+    await membership(conversationId);
+    const conversation = await conversations.conversation(conversationId);
+    if (conversation?.type !== 'group') throw new RequestError(ERROR_CODES.FORBIDDEN, 'only groups can be left; hide a direct conversation instead');
+    await tip(conversationId, { tip: 'member-left', members: [userId] });
+    await conversations.leave(conversationId, userId);
+    io.in(userSessionsRoom(userId)).socketsLeave(conversationRoom(conversationId));
+    await announce(io, ctx, conversationId, [...(await conversations.memberIds(conversationId)), userId]);
+    return { conversationId };
+  });
+
+  onRequest(ctx, socket, 'conversation:read', reads, checkMarkRead, async ({ conversationId, seq }) => {
+    await membership(conversationId);
+    const readSeq = await conversations.markRead(conversationId, userId, seq);
+    await announce(io, ctx, conversationId, [userId]);
+    return { readSeq };
+  });
+
+  onRequest(ctx, socket, 'conversation:settings', reads, checkSettings, async ({ conversationId, ...settings }) => {
+    await membership(conversationId);
+    await conversations.updateSettings(conversationId, userId, settings);
+    await announce(io, ctx, conversationId, [userId]);
+    return summaryOf(conversationId);
+  });
+
+  onRequest(ctx, socket, 'conversation:hide', reads, checkConversationRef, async ({ conversationId }) => {
+    await membership(conversationId);
+    await conversations.hide(conversationId, userId);
+    await announce(io, ctx, conversationId, [userId]);
+    return { conversationId };
+  });
+
+  onRequest(ctx, socket, 'message:send', sends, checkUserMessageSend, async (payload) => {
+    await membership(payload.conversationId);
+    const mentions = payload.type === 'text' ? payload.mentions : [];
+    const { message, duplicate } = await ctx.writer.append({
+      conversationId: payload.conversationId,
+      classId: null,
+      senderId: userId as UserId,
+      clientMsgId: payload.clientMsgId,
+      content: payload.content,
+      recipients: null,
+      time: ctx.clock(),
+      type: payload.type,
+      mentions,
+      countsUnread: payload.countUnread,
+    });
+    if (!duplicate) {
+      socket.to(conversationRoom(payload.conversationId)).emit('message:created', message);
+      // Sending a message means having read everything before it.
+      await conversations.markRead(payload.conversationId, userId, message.seq);
+    }
+    return { id: message.id, seq: message.seq, time: message.time, duplicate };
+  });
+
+  onRequest(ctx, socket, 'message:history', reads, checkUserHistoryQuery, async (query) => {
+    const member = await membership(query.conversationId);
+    return ctx.store.history({
+      conversationId: query.conversationId,
+      userId,
+      classId: null,
+      limit: query.limit,
+      minSeq: Number(member.joined_seq),
+      ...(query.before !== undefined ? { before: query.before } : {}),
+      ...(query.after !== undefined ? { after: query.after } : {}),
+    });
+  });
+
+  // Too many connections of this user: the oldest ones make room.
+  const existing = await io.in(userSessionsRoom(userId)).fetchSockets();
+  const surplus = existing.length + 1 - ctx.config.maxConnectionsPerUser;
+  if (surplus > 0) {
+    const oldest = [...existing].sort((a, b) => a.handshake.issued - b.handshake.issued).slice(0, surplus);
+    for (const other of oldest) {
+      other.emit('session:kicked', errorPayload(ERROR_CODES.TOO_MANY_CONNECTIONS, `at most ${ctx.config.maxConnectionsPerUser} connections per user`));
+      other.disconnect(true);
+    }
+  }
+  const memberships = await conversations.conversationIdsOf(userId);
+  await socket.join([userSessionsRoom(userId), ...memberships.map(conversationRoom)]);
+  if (!socket.connected) return;
+  const session: UserSessionInfo = {
+    kind: 'user',
+    userId: userId as UserId,
+    version: await conversations.currentVersion(),
+    expiresAt: data.expiresAt,
+  };
+  socket.emit('session:ready', session);
+}
