@@ -74,3 +74,14 @@ export async function connected(client: IMClient): Promise<void> {
   if (client.state === 'connected') return;
   await nextEvent(client, 'connected');
 }
+
+/** A user ticket through the real admin REST API. */
+export async function ticketFor(userId: string, ttlSeconds?: number): Promise<{ ticket: string; expiresAt: number }> {
+  const response = await fetch(`${testServer.server}/v1/users/${encodeURIComponent(userId)}/tickets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${testServer.adminKey}`, 'content-type': 'application/json' },
+    body: ttlSeconds === undefined ? '' : JSON.stringify({ ttlSeconds }),
+  });
+  if (!response.ok) throw new Error(`ticket failed: ${response.status} ${await response.text()}`);
+  return response.json() as Promise<{ ticket: string; expiresAt: number }>;
+}

@@ -1,32 +1,53 @@
 import { ERROR_CODES, type ErrorPayload } from '../protocol/errors.js';
-import type { RoomHandshake } from '../protocol/events.js';
+import type {
+  ClientToServerEvents,
+  MessageSendPayload,
+  RoomHandshake,
+  UserHandshake,
+  UserMessageSendPayload,
+} from '../protocol/events.js';
 import { LIMITS } from '../protocol/limits.js';
 import {
+  MENTION_ALL,
   roomConversationId,
   type ConnectionState,
+  type ConversationSummary,
   type HistoryPage,
   type JsonValue,
   type SessionInfo,
   type SignalMessage,
   type SignalResult,
   type StoredMessage,
+  type UserSessionInfo,
 } from '../protocol/models.js';
 import { cacheName, DexieCache } from './cache/dexie-cache.js';
 import { MemoryCache } from './cache/memory-cache.js';
-import { classKeyOf, fromStored, type CachedMessage, type MessageCache, type ViewQuery } from './cache/types.js';
+import {
+  classKeyOf,
+  fromStored,
+  isListed,
+  type CachedConversation,
+  type CachedMessage,
+  type MessageCache,
+  type ViewQuery,
+} from './cache/types.js';
 import { Emitter } from './emitter.js';
 import { IMError } from './errors.js';
 import { Outbox } from './outbox.js';
-import { roomIdOfToken } from './token.js';
+import { claimsOfTicket, roomIdOfToken } from './token.js';
 import { Transport, type StateChange } from './transport.js';
 
 export interface IMClientOptions {
   /** Server base URL; defaults to the origin this script was loaded from. */
   server?: string;
-  /** Room token from the room binding. */
-  token: string;
-  /** This user's id: [A-Za-z0-9_-]{1,32}. */
-  userId: string;
+  /** Room token from the room binding: a session in that room. */
+  token?: string;
+  /** User ticket (see POST /v1/users/:userId/tickets): a session as that user, in all their conversations. */
+  ticket?: string;
+  /** Called before the ticket expires (and when a connection is refused as expired): resolve with a fresh ticket. */
+  refreshTicket?: () => Promise<string>;
+  /** This user's id: [A-Za-z0-9_-]{1,32}. Required with a token; taken from the ticket otherwise. */
+  userId?: string;
   /** Class (course session) for stored messages and history. */
   classId?: string | null;
   /** Where messages are kept: IndexedDB (default, survives reloads) or memory, or your own. */
@@ -47,7 +68,7 @@ export type IMClientEvents = {
   /** Every connection state change. */
   state: (change: StateChange) => void;
   /** The session is ready (after the first connection and after each reconnect). */
-  connected: (info: { reconnect: boolean; session: SessionInfo }) => void;
+  connected: (info: { reconnect: boolean; session: SessionInfo | UserSessionInfo }) => void;
   /** A connection attempt failed; `error.code` says why. */
   connect_error: (error: IMError) => void;
   /** The server ended this session (for example because the room was unbound). */
@@ -63,9 +84,22 @@ export type IMClientEvents = {
 };
 
 export interface SendOptions {
-  /** Only these users (and you) receive and can read the message. */
+  /** Room sessions: only these users (and you) receive and can read the message. */
   users?: string | string[] | null;
+  /** User sessions: `text` (the default for a string) or `custom` (any JSON). */
+  type?: 'text' | 'custom';
+  /** User sessions: mentioned user ids, or '@all'. */
+  mentions?: string[];
+  /** User sessions: false keeps the message out of everyone's unread count. */
+  countUnread?: boolean;
 }
+
+/** Total unread of a list: muted and hidden conversations do not count. */
+export function totalUnread(conversations: readonly CachedConversation[]): number {
+  return conversations.filter((c) => isListed(c) && !c.muted).reduce((sum, c) => sum + c.unreadCount, 0);
+}
+
+const CONVERSATIONS_VERSION = 'conversations.version';
 
 function defaultServer(): string {
   try {
@@ -95,11 +129,22 @@ function newClientMsgId(): string {
 export class IMClient extends Emitter<IMClientEvents> {
   readonly server: string;
   readonly userId: string;
-  /** The room this client's token was issued for (read from the token). */
+  /** `room` with a room token, `user` with a ticket. */
+  readonly mode: 'room' | 'user';
+  /** Room sessions: the room this client's token was issued for (read from the token); '' otherwise. */
   readonly roomId: string;
+  /** Room sessions: the room's conversation; '' for user sessions. */
   readonly conversationId: string;
   private classIdValue: string | null;
   private readonly token: string;
+  private ticket: string;
+  private readonly refreshTicket: (() => Promise<string>) | undefined;
+  private ticketExpiresAt = 0;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** One refresh-and-reconnect after an "expired" refusal; reset once connected. */
+  private refreshedAfterRefusal = false;
+  /** Conversations a view is showing: their latest page is loaded when there is none yet. */
+  private readonly watched = new Set<string>();
   private readonly cache: MessageCache;
   private readonly transport: Transport;
   private readonly outbox: Outbox;
@@ -121,18 +166,23 @@ export class IMClient extends Emitter<IMClientEvents> {
 
   constructor(options: IMClientOptions) {
     super();
-    if (!options || typeof options.token !== 'string' || options.token === '') {
-      throw new IMError(ERROR_CODES.TOKEN_MISSING, 'IMClient needs a token');
+    const hasTicket = typeof options?.ticket === 'string' && options.ticket !== '';
+    if (!options || (!hasTicket && (typeof options.token !== 'string' || options.token === ''))) {
+      throw new IMError(ERROR_CODES.TOKEN_MISSING, 'IMClient needs a room token or a user ticket');
     }
-    if (typeof options.userId !== 'string' || !LIMITS.USER_ID_PATTERN.test(options.userId)) {
+    this.mode = hasTicket ? 'user' : 'room';
+    const userId = hasTicket ? (claimsOfTicket(options.ticket!)?.sub ?? options.userId) : options.userId;
+    if (typeof userId !== 'string' || !LIMITS.USER_ID_PATTERN.test(userId)) {
       throw new IMError(ERROR_CODES.INVALID_USER_ID, 'userId must match [A-Za-z0-9_-]{1,32}');
     }
     this.server = (options.server ?? defaultServer()).replace(/\/+$/, '');
-    this.token = options.token;
-    this.userId = options.userId;
-    this.classIdValue = options.classId || null;
-    this.roomId = roomIdOfToken(options.token) ?? '';
-    this.conversationId = roomConversationId(this.roomId);
+    this.token = options.token ?? '';
+    this.ticket = options.ticket ?? '';
+    this.refreshTicket = options.refreshTicket;
+    this.userId = userId;
+    this.classIdValue = this.mode === 'room' ? options.classId || null : null;
+    this.roomId = this.mode === 'room' ? (roomIdOfToken(this.token) ?? '') : '';
+    this.conversationId = this.mode === 'room' ? roomConversationId(this.roomId) : '';
     const cache = options.cache ?? 'indexeddb';
     this.cache =
       cache === 'memory' || (cache === 'indexeddb' && typeof indexedDB === 'undefined')
@@ -148,14 +198,32 @@ export class IMClient extends Emitter<IMClientEvents> {
       ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
       ...(options.reconnectDelayMaxMs !== undefined ? { reconnectDelayMaxMs: options.reconnectDelayMaxMs } : {}),
     });
-    this.outbox = new Outbox(this.cache, this.transport, (message) => this.emit('message:update', message));
+    this.outbox = new Outbox(
+      this.cache,
+      this.transport,
+      (message) => {
+        this.emit('message:update', message);
+        if (this.mode === 'user' && message.status === 'sent') void this.applyToConversation(message);
+      },
+      (message) => this.sendPayloadOf(message),
+      () => (this.mode === 'room' ? Promise.resolve([this.conversationId]) : this.cache.pendingConversations()),
+    );
     this.transport.on('state', (change) => {
       if (change.state !== 'connected') this.inSync = false;
       this.emit('state', change);
-      if (change.state === 'kicked' && change.reason) this.emit('kicked', change.reason);
+      if (change.state === 'kicked' && change.reason) {
+        this.emit('kicked', change.reason);
+        if (change.reason.code === ERROR_CODES.TICKET_EXPIRED) void this.refreshAndReconnect();
+      }
     });
-    this.transport.on('connectError', (error) => this.emit('connect_error', error));
-    this.transport.on('ready', (session, reconnect) => this.enqueue(() => this.onReady(session, reconnect)));
+    this.transport.on('connectError', (error) => {
+      this.emit('connect_error', error);
+      if (error.code === ERROR_CODES.TICKET_EXPIRED) void this.refreshAndReconnect();
+    });
+    this.transport.on('ready', (session, reconnect) =>
+      this.enqueue(() => (session.kind === 'user' ? this.onUserReady(session, reconnect) : this.onReady(session, reconnect))),
+    );
+    this.transport.on('conversationChanged', () => this.enqueue(() => this.syncConversations().then(() => undefined)));
     this.transport.on('message', (message) => this.enqueue(() => this.onLive(message)));
     this.transport.on('signal', (signal) => this.emit('signal', signal));
   }
@@ -184,6 +252,7 @@ export class IMClient extends Emitter<IMClientEvents> {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.refreshTimer);
     this.outbox.close();
     this.transport.close();
     this.cache.close();
@@ -195,7 +264,8 @@ export class IMClient extends Emitter<IMClientEvents> {
     this.transport.simulateNetworkDrop();
   }
 
-  private async handshake(): Promise<RoomHandshake> {
+  private async handshake(): Promise<RoomHandshake | UserHandshake> {
+    if (this.mode === 'user') return { ticket: this.ticket };
     let since = 0;
     try {
       since = await this.cache.watermark(this.conversationId, classKeyOf(this.classIdValue));
@@ -246,17 +316,163 @@ export class IMClient extends Emitter<IMClientEvents> {
   }
 
   private async onLive(message: StoredMessage): Promise<void> {
+    if (this.mode === 'user') {
+      await this.receive([message], false, this.inSync);
+      const known = await this.applyToConversation(fromStored(message));
+      if (!known) await this.syncConversations();
+      return;
+    }
     // Messages of another class (sent to us in person) belong to another history.
     if (classKeyOf(message.classId) !== classKeyOf(this.classIdValue)) return;
     await this.receive([message], false, this.inSync);
   }
 
+  /** Updates a cached conversation for a message in it (last message, unread, @-me); false when not cached. */
+  private async applyToConversation(message: CachedMessage): Promise<boolean> {
+    if (message.seq === undefined) return true;
+    const seq = message.seq;
+    const own = message.senderId === this.userId;
+    const stored: StoredMessage = {
+      id: message.id as StoredMessage['id'],
+      conversationId: message.conversationId as StoredMessage['conversationId'],
+      seq,
+      classId: null,
+      senderId: message.senderId as StoredMessage['senderId'],
+      clientMsgId: message.clientMsgId,
+      content: message.content,
+      recipients: null,
+      time: message.time ?? message.createdAt,
+      type: message.type ?? 'custom',
+      mentions: message.mentions ?? [],
+      countsUnread: message.countsUnread ?? true,
+    };
+    const updated = await this.cache.updateConversation(message.conversationId, (current) => {
+      if (seq <= current.readSeq && !own) return current;
+      const newer = !current.lastMessage || seq >= current.lastMessage.seq;
+      const mentionsMe = stored.mentions.includes(this.userId) || stored.mentions.includes(MENTION_ALL);
+      return {
+        ...current,
+        lastSeq: Math.max(current.lastSeq, seq),
+        lastMessage: newer ? stored : current.lastMessage,
+        activeAt: Math.max(current.activeAt, stored.time),
+        hidden: false,
+        readSeq: own ? Math.max(current.readSeq, seq) : current.readSeq,
+        unreadCount: own ? 0 : stored.countsUnread && stored.type !== 'tip' ? Math.min(100, current.unreadCount + 1) : current.unreadCount,
+        mentioned: own ? false : current.mentioned || mentionsMe,
+      };
+    });
+    return updated !== undefined;
+  }
+
+  /** Fetches the conversations that changed since the last sync into the cache. */
+  private async syncConversations(): Promise<ConversationSummary[]> {
+    if (this.mode !== 'user' || !this.transport.connected) return [];
+    const since = await this.cache.getMeta(CONVERSATIONS_VERSION);
+    const result = await this.requestWithBackoff(() => this.transport.request('conversation:sync', { since }));
+    await this.cache.putConversations(result.conversations);
+    await this.cache.setMeta(CONVERSATIONS_VERSION, result.version);
+    return result.conversations;
+  }
+
+  private async onUserReady(session: UserSessionInfo, reconnect: boolean): Promise<void> {
+    this.refreshedAfterRefusal = false;
+    this.ticketExpiresAt = session.expiresAt;
+    this.scheduleRefresh();
+    try {
+      const changed = await this.syncConversations();
+      for (const conversation of changed) {
+        const watermark = await this.cache.watermark(conversation.id, '');
+        if (watermark > 0 && conversation.lastSeq > watermark) await this.syncForward(null, watermark, conversation.id);
+      }
+      for (const conversationId of this.watched) await this.ensureLatest(conversationId);
+    } catch (error) {
+      if (this.closed) return;
+      console.error('im-elements: catching up failed; reconnecting', error);
+      this.transport.simulateNetworkDrop();
+      return;
+    }
+    this.inSync = this.transport.connected;
+    this.emit('connected', { reconnect, session });
+    void this.outbox.flush();
+  }
+
+  /** Loads the newest page of a conversation the cache has nothing of yet. */
+  private async ensureLatest(conversationId: string): Promise<void> {
+    if (this.mode !== 'user' || !this.transport.connected) return;
+    if ((await this.cache.watermark(conversationId, '')) > 0) return;
+    const page = await this.transport.request('message:history', { conversationId, limit: LIMITS.HISTORY_PAGE_DEFAULT });
+    await this.receive(page.messages, true, true);
+  }
+
+  /** Keeps the ticket fresh: asks the app for a new one shortly before expiry. */
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    if (!this.refreshTicket || this.closed || this.ticketExpiresAt === 0) return;
+    const left = this.ticketExpiresAt - Date.now();
+    const delay = Math.max(0, left - Math.min(60_000, left * 0.1));
+    this.refreshTimer = setTimeout(() => void this.renewTicket(), Math.min(delay, 2 ** 31 - 1));
+  }
+
+  private async renewTicket(): Promise<boolean> {
+    if (!this.refreshTicket || this.closed) return false;
+    try {
+      const ticket = await this.refreshTicket();
+      if (this.closed) return false;
+      this.ticket = ticket;
+      const claims = claimsOfTicket(ticket);
+      if (this.transport.connected) {
+        this.ticketExpiresAt = (await this.transport.request('session:renew', { ticket })).expiresAt;
+      } else if (claims) {
+        this.ticketExpiresAt = claims.exp * 1000;
+      }
+      this.scheduleRefresh();
+      return true;
+    } catch (error) {
+      console.error('im-elements: refreshing the ticket failed; trying again in 30 s', error);
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = setTimeout(() => void this.renewTicket(), 30_000);
+      return false;
+    }
+  }
+
+  /** After an "expired" refusal or kick: one fresh ticket and one more try, never a loop. */
+  private async refreshAndReconnect(): Promise<void> {
+    if (!this.refreshTicket || this.refreshedAfterRefusal || this.closed) return;
+    this.refreshedAfterRefusal = true;
+    if (await this.renewTicket()) this.connect();
+  }
+
+  /** The `message:send` payload of a queued message. */
+  private sendPayloadOf(message: CachedMessage): MessageSendPayload | UserMessageSendPayload {
+    if (this.mode === 'room') {
+      return {
+        content: message.content,
+        clientMsgId: message.clientMsgId,
+        users: message.recipients,
+        classId: message.classKey === '' ? null : message.classKey,
+      };
+    }
+    return {
+      conversationId: message.conversationId,
+      clientMsgId: message.clientMsgId,
+      type: message.type === 'text' ? 'text' : 'custom',
+      content: message.content,
+      ...(message.mentions && message.mentions.length > 0 ? { mentions: message.mentions } : {}),
+      ...(message.countsUnread === false ? { countUnread: false } : {}),
+    };
+  }
+
   /** Pulls every page after `after` until the server has no more. */
-  private async syncForward(classId: string | null, after: number): Promise<void> {
+  private async syncForward(classId: string | null, after: number, conversationId?: string): Promise<void> {
     let cursor = after;
     for (;;) {
       const page = await this.requestWithBackoff(() =>
-        this.transport.request('message:history', { after: cursor, limit: LIMITS.HISTORY_PAGE_MAX, classId }),
+        this.transport.request(
+          'message:history',
+          conversationId === undefined
+            ? { after: cursor, limit: LIMITS.HISTORY_PAGE_MAX, classId }
+            : { conversationId, after: cursor, limit: LIMITS.HISTORY_PAGE_MAX },
+        ),
       );
       await this.receive(page.messages, true, true);
       cursor = page.messages.at(-1)?.seq ?? cursor;
@@ -292,11 +508,12 @@ export class IMClient extends Emitter<IMClientEvents> {
     }
     this.inSync = this.transport.connected;
     this.emit('connected', { reconnect, session });
-    void this.outbox.flush(this.conversationId);
+    void this.outbox.flush();
   }
 
   /** Changes the class used for stored messages and history, and loads that class's history. */
   async setClassId(classId: string | null): Promise<void> {
+    if (this.mode !== 'room') throw new IMError(ERROR_CODES.FORBIDDEN, 'classes belong to room sessions');
     const next = classId || null;
     if (next !== this.classIdValue) {
       this.classIdValue = next;
@@ -333,27 +550,34 @@ export class IMClient extends Emitter<IMClientEvents> {
   /** Stored messages: send, retry, history and live views. */
   readonly messages = {
     /**
-     * Stores a message in the room (to everyone, or only to `options.users`). It is written to
-     * the outbox first, so it is sent even after a reload. Resolves once the server stored it.
+     * Stores a message. Room sessions: to everyone in the room, or only to `options.users`.
+     * User sessions: a string is sent as a text message `{ text }`; give `type: 'custom'` for
+     * any JSON. It is written to the outbox first, so it is sent even after a reload. Resolves
+     * once the server stored it.
      */
     send: async (conversationId: string, content: JsonValue, options: SendOptions = {}): Promise<CachedMessage> => {
       this.assertOpen();
       this.assertConversation(conversationId);
       const users = options.users === undefined || options.users === null ? null : [options.users].flat();
+      const userSession = this.mode === 'user';
+      const type = options.type ?? (typeof content === 'string' ? 'text' : 'custom');
       const message: CachedMessage = {
         conversationId,
         senderId: this.userId,
         clientMsgId: newClientMsgId(),
         classKey: classKeyOf(this.classIdValue),
-        content,
-        recipients: users && users.length > 0 ? users : null,
+        content: userSession && type === 'text' && typeof content === 'string' ? { text: content } : content,
+        recipients: !userSession && users && users.length > 0 ? users : null,
         status: 'sending',
         createdAt: this.nextCreatedAt(),
+        ...(userSession
+          ? { type, mentions: options.mentions ?? [], countsUnread: options.countUnread !== false }
+          : {}),
       };
       await this.cache.addPending(message);
       this.emit('message:update', message);
       const sent = this.outbox.wait(message);
-      void this.outbox.flush(conversationId);
+      void this.outbox.flush();
       return sent;
     },
 
@@ -370,13 +594,19 @@ export class IMClient extends Emitter<IMClientEvents> {
       if (retried.status === 'sent') return retried;
       this.emit('message:update', retried);
       const sent = this.outbox.wait(key);
-      void this.outbox.flush(conversationId);
+      void this.outbox.flush();
       return sent;
     },
 
-    /** One page of history straight from the server (oldest first). */
-    history: (query: { before?: number; after?: number; limit?: number } = {}): Promise<HistoryPage> =>
-      this.transport.request('message:history', { ...query, classId: this.classIdValue }),
+    /** One page of history straight from the server (oldest first). User sessions name the conversation. */
+    history: (query: { conversationId?: string; before?: number; after?: number; limit?: number } = {}): Promise<HistoryPage> => {
+      const { conversationId, ...page } = query;
+      if (this.mode === 'user') {
+        if (!conversationId) return Promise.reject(new IMError(ERROR_CODES.INVALID_PAYLOAD, 'history needs a conversationId'));
+        return this.transport.request('message:history', { ...page, conversationId });
+      }
+      return this.transport.request('message:history', { ...page, classId: this.classIdValue });
+    },
 
     /**
      * Makes sure the cache holds up to `limit` stored messages older than `beforeSeq` (the
@@ -395,11 +625,13 @@ export class IMClient extends Emitter<IMClientEvents> {
       if (cached.length >= limit) return { hasMore: oldest > 1 };
       const partition = `${conversationId}\u0000${classKey}`;
       if (oldest <= 1 || this.olderExhausted.has(partition)) return { hasMore: false };
-      const page = await this.transport.request('message:history', {
-        before: oldest,
-        limit: Math.min(limit - cached.length, LIMITS.HISTORY_PAGE_MAX),
-        classId: this.classIdValue,
-      });
+      const count = Math.min(limit - cached.length, LIMITS.HISTORY_PAGE_MAX);
+      const page = await this.transport.request(
+        'message:history',
+        this.mode === 'user'
+          ? { conversationId, before: oldest === Number.MAX_SAFE_INTEGER ? undefined : oldest, limit: count }
+          : { before: oldest === Number.MAX_SAFE_INTEGER ? undefined : oldest, limit: count, classId: this.classIdValue },
+      );
       await this.receive(page.messages, true, false);
       if (!page.hasMore) this.olderExhausted.add(partition);
       return { hasMore: page.hasMore };
@@ -407,18 +639,101 @@ export class IMClient extends Emitter<IMClientEvents> {
 
     /** Live view of the newest `limit` messages of a conversation plus unsent ones. */
     observe: (conversationId: string, limit: number, listener: (messages: CachedMessage[]) => void): (() => void) => {
+      if (this.mode === 'user') {
+        this.watched.add(conversationId);
+        void this.ensureLatest(conversationId).catch(() => {
+          // Offline: loaded when the session is ready.
+        });
+      }
       // Bound to the current class; subscribe again after 'class:change'.
       const query: ViewQuery = { conversationId, classKey: classKeyOf(this.classIdValue), limit };
       return this.cache.observe(query, listener);
     },
   };
 
+  /** User sessions: the conversation list and everything about membership and per-user state. */
+  readonly conversations = {
+    /** The listed conversations (not left, not deleted for me): pinned first, then newest activity. */
+    list: async (): Promise<CachedConversation[]> => (await this.cache.conversations()).filter(isListed),
+
+    /** One conversation from the cache. */
+    get: (conversationId: string): Promise<CachedConversation | undefined> => this.cache.getConversation(conversationId),
+
+    /** Calls `listener` with the listed conversations now and after every change. */
+    observe: (listener: (conversations: CachedConversation[]) => void): (() => void) =>
+      this.cache.observeConversations((all) => listener(all.filter(isListed))),
+
+    /** Fetches what changed since the last sync (the client does this by itself after connecting). */
+    sync: (): Promise<ConversationSummary[]> => this.syncConversations(),
+
+    /** The direct conversation with a user, created on first use. */
+    openDirect: async (userId: string): Promise<CachedConversation> =>
+      this.keep(await this.userRequest('conversation:open-direct', { userId })),
+
+    /** A new group: you are its owner; `members` are added with you. */
+    createGroup: async (name: string, members: string[] = []): Promise<CachedConversation> =>
+      this.keep(await this.userRequest('conversation:create-group', { name, members })),
+
+    addMembers: async (conversationId: string, members: string[]): Promise<CachedConversation> =>
+      this.keep(await this.userRequest('conversation:add-members', { conversationId, members })),
+
+    /** Leave a group (its history stays readable up to now in your cache). */
+    leave: async (conversationId: string): Promise<void> => {
+      await this.userRequest('conversation:leave', { conversationId });
+      await this.cache.updateConversation(conversationId, (c) => ({ ...c, left: true, pinned: false }));
+    },
+
+    /** Marks the conversation read up to `seq` (default: its last message); syncs to your other devices. */
+    markRead: async (conversationId: string, seq?: number): Promise<number> => {
+      const cached = await this.cache.getConversation(conversationId);
+      const target = seq ?? cached?.lastSeq ?? 0;
+      const { readSeq } = await this.userRequest('conversation:read', { conversationId, seq: target });
+      await this.cache.updateConversation(conversationId, (c) => ({
+        ...c,
+        readSeq: Math.max(c.readSeq, readSeq),
+        unreadCount: readSeq >= c.lastSeq ? 0 : c.unreadCount,
+        mentioned: readSeq >= c.lastSeq ? false : c.mentioned,
+      }));
+      return readSeq;
+    },
+
+    setPinned: async (conversationId: string, pinned: boolean): Promise<CachedConversation> =>
+      this.keep(await this.userRequest('conversation:settings', { conversationId, pinned })),
+
+    /** Do not disturb: the conversation's unread messages leave the total. */
+    setMuted: async (conversationId: string, muted: boolean): Promise<CachedConversation> =>
+      this.keep(await this.userRequest('conversation:settings', { conversationId, muted })),
+
+    /** Delete for me: gone from your list (on all your devices) until a new message arrives. */
+    hide: async (conversationId: string): Promise<void> => {
+      await this.userRequest('conversation:hide', { conversationId });
+      await this.cache.updateConversation(conversationId, (c) => ({ ...c, hidden: true, unreadCount: 0, mentioned: false, readSeq: c.lastSeq }));
+    },
+
+    /** Sum of unread messages of the listed, unmuted conversations. */
+    totalUnread: async (): Promise<number> => totalUnread(await this.cache.conversations()),
+  };
+
+  private async keep(summary: ConversationSummary): Promise<CachedConversation> {
+    await this.cache.putConversations([summary]);
+    return summary;
+  }
+
+  private userRequest<E extends 'conversation:open-direct' | 'conversation:create-group' | 'conversation:add-members' | 'conversation:leave' | 'conversation:read' | 'conversation:settings' | 'conversation:hide'>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ) {
+    this.assertOpen();
+    if (this.mode !== 'user') return Promise.reject(new IMError(ERROR_CODES.FORBIDDEN, 'conversations belong to user sessions (a ticket)'));
+    return this.transport.request(event, payload);
+  }
+
   private assertOpen(): void {
     if (this.closed) throw new IMError(ERROR_CODES.CLIENT_CLOSED, 'the client was closed');
   }
 
   private assertConversation(conversationId: string): void {
-    if (conversationId !== this.conversationId) {
+    if (this.mode === 'room' && conversationId !== this.conversationId) {
       throw new IMError(ERROR_CODES.NOT_FOUND, `this client is bound to ${this.conversationId}, not ${conversationId}`);
     }
   }

@@ -1,7 +1,7 @@
-export { IMClient } from './client.js';
+export { IMClient, totalUnread } from './client.js';
 export type { IMClientOptions, IMClientEvents, MessageMeta, SendOptions } from './client.js';
 export { IMError } from './errors.js';
 export { CCIMManager } from './compat/cc-im-manager.js';
 export type { CCIMOptions, CCIMMessage } from './compat/cc-im-manager.js';
-export type { CachedMessage, MessageCache, MessageStatus } from './cache/types.js';
+export type { CachedConversation, CachedMessage, MessageCache, MessageStatus } from './cache/types.js';
 export type { StateChange } from './transport.js';

@@ -1,5 +1,6 @@
 import { ERROR_CODES } from '../protocol/errors.js';
 import type { SendResult } from '../protocol/models.js';
+import type { MessageSendPayload, UserMessageSendPayload } from '../protocol/events.js';
 import type { CachedMessage, MessageCache, MessageKey } from './cache/types.js';
 import { withSendResult } from './cache/types.js';
 import { IMError } from './errors.js';
@@ -28,6 +29,10 @@ export class Outbox {
     private readonly cache: MessageCache,
     private readonly transport: Transport,
     private readonly onUpdate: (message: CachedMessage) => void,
+    /** The `message:send` payload for a queued message (room and user sessions differ). */
+    private readonly payloadOf: (message: CachedMessage) => MessageSendPayload | UserMessageSendPayload,
+    /** Conversations that may have unsent messages. */
+    private readonly conversations: () => Promise<string[]>,
   ) {}
 
   /** Resolves when the message is stored on the server; rejects when it failed for good. */
@@ -66,8 +71,8 @@ export class Outbox {
     }
   }
 
-  /** Sends everything unsent in `conversationId`, oldest first, while connected. */
-  async flush(conversationId: string): Promise<void> {
+  /** Sends everything unsent, oldest first per conversation, while connected. */
+  async flush(): Promise<void> {
     if (this.flushing) {
       // A message may have been queued after the running flush last looked: look again then.
       this.flushRequested = true;
@@ -78,7 +83,12 @@ export class Outbox {
       let outcome: 'empty' | 'paused';
       do {
         this.flushRequested = false;
-        outcome = await this.sendAll(conversationId);
+        outcome = 'empty';
+        for (const conversationId of await this.conversations()) {
+          outcome = await this.sendAll(conversationId);
+          if (outcome === 'paused') break;
+        }
+        if (outcome === 'empty') await this.settleFinished();
       } while (outcome === 'empty' && this.flushRequested);
     } finally {
       this.flushing = false;
@@ -88,10 +98,7 @@ export class Outbox {
   private async sendAll(conversationId: string): Promise<'empty' | 'paused'> {
     while (this.transport.connected) {
       const [next] = await this.cache.outbox(conversationId);
-      if (!next) {
-        await this.settleFinished();
-        return 'empty';
-      }
+      if (!next) return 'empty';
       if (!(await this.sendOne(next))) return 'paused';
     }
     return 'paused';
@@ -101,16 +108,11 @@ export class Outbox {
   private async sendOne(message: CachedMessage): Promise<boolean> {
     let result: SendResult;
     try {
-      result = await this.transport.request('message:send', {
-        content: message.content,
-        clientMsgId: message.clientMsgId,
-        users: message.recipients,
-        classId: message.classKey === '' ? null : message.classKey,
-      });
+      result = await this.transport.request('message:send', this.payloadOf(message));
     } catch (error) {
       const imError = error instanceof IMError ? error : new IMError(ERROR_CODES.INTERNAL, String(error));
       if (imError.retryable) {
-        this.scheduleRetry(message.conversationId, imError);
+        this.scheduleRetry(imError);
         return false;
       }
       const failed = await this.cache.update(message, (current) =>
@@ -129,7 +131,7 @@ export class Outbox {
     return true;
   }
 
-  private scheduleRetry(conversationId: string, error: IMError): void {
+  private scheduleRetry(error: IMError): void {
     if (!this.transport.connected || this.retryTimer) return;
     let delay: number;
     if (error.code === ERROR_CODES.RATE_LIMITED) {
@@ -142,7 +144,7 @@ export class Outbox {
     }
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
-      void this.flush(conversationId);
+      void this.flush();
     }, delay);
   }
 

@@ -4,13 +4,24 @@
  * is not in the room token format.
  */
 export function roomIdOfToken(token: string): string | undefined {
-  const body = token.split('.')[1];
-  if (!body) return undefined;
+  const claims = decodeSegment(token.split('.')[1]);
+  return typeof claims?.r === 'string' ? claims.r : undefined;
+}
+
+/** The claims of a user ticket (a JWT), unverified: the user id and expiry, or undefined. */
+export function claimsOfTicket(ticket: string): { sub: string; exp: number } | undefined {
+  const claims = decodeSegment(ticket.split('.')[1]);
+  if (!claims || typeof claims.sub !== 'string' || typeof claims.exp !== 'number') return undefined;
+  return { sub: claims.sub, exp: claims.exp };
+}
+
+function decodeSegment(segment: string | undefined): Record<string, unknown> | undefined {
+  if (!segment) return undefined;
   try {
-    const base64 = body.replace(/-/g, '+').replace(/_/g, '/');
+    const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
     const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-    const claims = JSON.parse(json) as { r?: unknown };
-    return typeof claims.r === 'string' ? claims.r : undefined;
+    const value = JSON.parse(json) as unknown;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

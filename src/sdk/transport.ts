@@ -1,8 +1,8 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '../protocol/ack.js';
 import { ERROR_CODES, type ErrorPayload } from '../protocol/errors.js';
-import type { ClientToServerEvents, RoomHandshake, ServerToClientEvents } from '../protocol/events.js';
-import type { ConnectionState, SessionInfo, SignalMessage, StoredMessage } from '../protocol/models.js';
+import type { ClientToServerEvents, RoomHandshake, ServerToClientEvents, UserHandshake } from '../protocol/events.js';
+import type { ConnectionState, SessionInfo, SignalMessage, StoredMessage, UserSessionInfo } from '../protocol/models.js';
 import { Emitter } from './emitter.js';
 import { IMError, isErrorPayload } from './errors.js';
 
@@ -14,7 +14,7 @@ type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEv
 export interface TransportOptions {
   server: string;
   /** Called before every connection attempt: the handshake to send (fresh `since` each time). */
-  handshake: () => Promise<RoomHandshake>;
+  handshake: () => Promise<RoomHandshake | UserHandshake>;
   ackTimeoutMs: number;
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
@@ -29,7 +29,8 @@ export interface StateChange {
 
 export type TransportEvents = {
   state: (change: StateChange) => void;
-  ready: (session: SessionInfo, reconnect: boolean) => void;
+  ready: (session: SessionInfo | UserSessionInfo, reconnect: boolean) => void;
+  conversationChanged: (change: { conversationId: string; version: number }) => void;
   message: (message: StoredMessage) => void;
   signal: (signal: SignalMessage) => void;
   connectError: (error: IMError) => void;
@@ -93,8 +94,8 @@ export class Transport extends Emitter<TransportEvents> {
     socket.on('connect', () => {
       this.early = [];
     });
+    socket.on('conversation:changed', (change) => this.emit('conversationChanged', change));
     socket.on('session:ready', (session) => {
-      if (session.kind !== 'room') return;
       this.manualAttempts = 0;
       const reconnect = this.everConnected;
       const early = this.early ?? [];

@@ -1,6 +1,14 @@
 import Dexie, { liveQuery, type Table } from 'dexie';
 import type { StoredMessage } from '../../protocol/models.js';
-import { fromStored, type CachedMessage, type MessageCache, type MessageKey, type ViewQuery } from './types.js';
+import {
+  compareConversations,
+  fromStored,
+  type CachedConversation,
+  type CachedMessage,
+  type MessageCache,
+  type MessageKey,
+  type ViewQuery,
+} from './types.js';
 
 type Key = [string, string, string];
 const keyOf = (m: MessageKey): Key => [m.conversationId, m.senderId, m.clientMsgId];
@@ -11,9 +19,16 @@ interface SyncMark {
   seq: number;
 }
 
+interface MetaEntry {
+  key: string;
+  value: number;
+}
+
 class ImDatabase extends Dexie {
   messages!: Table<CachedMessage, Key>;
   sync!: Table<SyncMark, [string, string]>;
+  conversations!: Table<CachedConversation, string>;
+  meta!: Table<MetaEntry, string>;
 
   constructor(name: string) {
     super(name);
@@ -23,7 +38,18 @@ class ImDatabase extends Dexie {
       messages: '[conversationId+senderId+clientMsgId], [conversationId+classKey+seq], [conversationId+status+createdAt]',
     });
     this.version(2).stores({ sync: '[conversationId+classKey]' });
+    this.version(3).stores({
+      messages: '[conversationId+senderId+clientMsgId], [conversationId+classKey+seq], [conversationId+status+createdAt], status',
+      conversations: 'id',
+      meta: 'key',
+    });
   }
+}
+
+/** A closed database (the client was closed) ends its live queries quietly; anything else is reported. */
+function reportQueryError(error: unknown): void {
+  if ((error as { name?: string } | null)?.name === 'DatabaseClosedError') return;
+  console.error('im-elements: cache query failed', error);
 }
 
 /** The IndexedDB name for a server and user: caches of different users never mix. */
@@ -119,10 +145,53 @@ export class DexieCache implements MessageCache {
     });
   }
 
+  async putConversations(list: readonly CachedConversation[]): Promise<void> {
+    await this.db.conversations.bulkPut([...list]);
+  }
+
+  getConversation(id: string): Promise<CachedConversation | undefined> {
+    return this.db.conversations.get(id);
+  }
+
+  async updateConversation(id: string, change: (conversation: CachedConversation) => CachedConversation): Promise<CachedConversation | undefined> {
+    return this.db.transaction('rw', this.db.conversations, async () => {
+      const current = await this.db.conversations.get(id);
+      if (!current) return undefined;
+      const next = change(current);
+      await this.db.conversations.put(next);
+      return next;
+    });
+  }
+
+  async conversations(): Promise<CachedConversation[]> {
+    return (await this.db.conversations.toArray()).sort(compareConversations);
+  }
+
+  observeConversations(listener: (conversations: CachedConversation[]) => void): () => void {
+    const subscription = liveQuery(() => this.conversations()).subscribe({
+      next: listener,
+      error: reportQueryError,
+    });
+    return () => subscription.unsubscribe();
+  }
+
+  async pendingConversations(): Promise<string[]> {
+    const pending = await this.db.messages.where('status').equals('sending').toArray();
+    return [...new Set(pending.map((m) => m.conversationId))];
+  }
+
+  async getMeta(key: string): Promise<number> {
+    return (await this.db.meta.get(key))?.value ?? 0;
+  }
+
+  async setMeta(key: string, value: number): Promise<void> {
+    await this.db.meta.put({ key, value });
+  }
+
   observe(query: ViewQuery, listener: (messages: CachedMessage[]) => void): () => void {
     const subscription = liveQuery(() => this.view(query)).subscribe({
       next: listener,
-      error: (error: unknown) => console.error('im-elements: cache query failed', error),
+      error: reportQueryError,
     });
     return () => subscription.unsubscribe();
   }

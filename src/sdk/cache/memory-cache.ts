@@ -1,6 +1,8 @@
 import type { StoredMessage } from '../../protocol/models.js';
 import {
+  compareConversations,
   compareForDisplay,
+  type CachedConversation,
   fromStored,
   type CachedMessage,
   type MessageCache,
@@ -14,6 +16,9 @@ const keyOf = (m: MessageKey): string => `${m.conversationId}\u0000${m.senderId}
 export class MemoryCache implements MessageCache {
   private readonly messages = new Map<string, CachedMessage>();
   private readonly watermarks = new Map<string, number>();
+  private readonly conversationMap = new Map<string, CachedConversation>();
+  private readonly meta = new Map<string, number>();
+  private readonly conversationObservers = new Set<(conversations: CachedConversation[]) => void>();
   private readonly observers = new Set<{ query: ViewQuery; listener: (messages: CachedMessage[]) => void }>();
 
   async putStored(batch: readonly StoredMessage[]): Promise<CachedMessage[]> {
@@ -90,6 +95,50 @@ export class MemoryCache implements MessageCache {
     this.watermarks.set(key, Math.max(this.watermarks.get(key) ?? 0, seq));
   }
 
+  async putConversations(list: readonly CachedConversation[]): Promise<void> {
+    for (const conversation of list) this.conversationMap.set(conversation.id, conversation);
+    this.notifyConversations();
+  }
+
+  async getConversation(id: string): Promise<CachedConversation | undefined> {
+    return this.conversationMap.get(id);
+  }
+
+  async updateConversation(id: string, change: (conversation: CachedConversation) => CachedConversation): Promise<CachedConversation | undefined> {
+    const current = this.conversationMap.get(id);
+    if (!current) return undefined;
+    const next = change(current);
+    this.conversationMap.set(id, next);
+    this.notifyConversations();
+    return next;
+  }
+
+  async conversations(): Promise<CachedConversation[]> {
+    return [...this.conversationMap.values()].sort(compareConversations);
+  }
+
+  observeConversations(listener: (conversations: CachedConversation[]) => void): () => void {
+    this.conversationObservers.add(listener);
+    void this.conversations().then(listener);
+    return () => void this.conversationObservers.delete(listener);
+  }
+
+  private notifyConversations(): void {
+    for (const listener of this.conversationObservers) void this.conversations().then(listener);
+  }
+
+  async pendingConversations(): Promise<string[]> {
+    return [...new Set([...this.messages.values()].filter((m) => m.status === 'sending').map((m) => m.conversationId))];
+  }
+
+  async getMeta(key: string): Promise<number> {
+    return this.meta.get(key) ?? 0;
+  }
+
+  async setMeta(key: string, value: number): Promise<void> {
+    this.meta.set(key, value);
+  }
+
   observe(query: ViewQuery, listener: (messages: CachedMessage[]) => void): () => void {
     const entry = { query, listener };
     this.observers.add(entry);
@@ -103,5 +152,6 @@ export class MemoryCache implements MessageCache {
 
   close(): void {
     this.observers.clear();
+    this.conversationObservers.clear();
   }
 }

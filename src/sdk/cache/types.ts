@@ -1,5 +1,5 @@
 import type { ErrorPayload } from '../../protocol/errors.js';
-import type { JsonValue, SendResult, StoredMessage } from '../../protocol/models.js';
+import type { ConversationSummary, JsonValue, MessageType, SendResult, StoredMessage } from '../../protocol/models.js';
 
 export type MessageStatus = 'sending' | 'sent' | 'failed';
 
@@ -22,7 +22,23 @@ export interface CachedMessage {
   time?: number;
   /** Why the last send failed. */
   error?: ErrorPayload;
+  /** Conversations of signed-in users: the message type, mentions and unread flag. */
+  type?: MessageType;
+  mentions?: string[];
+  countsUnread?: boolean;
 }
+
+/** A conversation in the user's list, as the cache keeps it. */
+export type CachedConversation = ConversationSummary;
+
+/** List order: pinned first, then by last activity, newest first. */
+export function compareConversations(a: CachedConversation, b: CachedConversation): number {
+  if (a.pinned !== b.pinned) return a.pinned ? -1 : 1;
+  return b.activeAt - a.activeAt || (a.id < b.id ? -1 : 1);
+}
+
+/** What a list shows: not left, not deleted-for-me. */
+export const isListed = (conversation: CachedConversation): boolean => !conversation.left && !conversation.hidden;
 
 /** The identity of a message in every cache: unique per (conversation, sender) forever. */
 export interface MessageKey {
@@ -46,6 +62,9 @@ export function fromStored(message: StoredMessage): CachedMessage {
     id: message.id,
     seq: message.seq,
     time: message.time,
+    type: message.type,
+    mentions: message.mentions,
+    countsUnread: message.countsUnread,
   };
 }
 
@@ -97,6 +116,18 @@ export interface MessageCache {
   watermark(conversationId: string, classKey: string): Promise<number>;
   /** Raises the watermark (never lowers it). */
   advanceWatermark(conversationId: string, classKey: string, seq: number): Promise<void>;
+  /** Conversations of a signed-in user. */
+  putConversations(conversations: readonly CachedConversation[]): Promise<void>;
+  getConversation(id: string): Promise<CachedConversation | undefined>;
+  updateConversation(id: string, change: (conversation: CachedConversation) => CachedConversation): Promise<CachedConversation | undefined>;
+  /** Every cached conversation (also left and hidden ones), in list order. */
+  conversations(): Promise<CachedConversation[]>;
+  observeConversations(listener: (conversations: CachedConversation[]) => void): () => void;
+  /** Ids of conversations with unsent messages. */
+  pendingConversations(): Promise<string[]>;
+  /** Small numbers kept with the cache (the conversation sync version). */
+  getMeta(key: string): Promise<number>;
+  setMeta(key: string, value: number): Promise<void>;
   /** Calls `listener` with `view(query)` now and after every change that affects it. */
   observe(query: ViewQuery, listener: (messages: CachedMessage[]) => void): () => void;
   close(): void;

@@ -1,0 +1,216 @@
+import { expect } from '@open-wc/testing';
+import { IMClient, type IMClientOptions } from '../../src/sdk/client.js';
+import type { CachedConversation } from '../../src/sdk/cache/types.js';
+import { connected, nextEvent, testServer, ticketFor, uniqueId, until } from '../browser-helpers.js';
+
+const clients: IMClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
+
+async function signIn(userId: string, extra: Partial<IMClientOptions> = {}): Promise<IMClient> {
+  const { ticket } = await ticketFor(userId);
+  const client = new IMClient({ server: testServer.server, ticket, reconnectDelayMs: 200, reconnectDelayMaxMs: 1000, ...extra });
+  clients.push(client);
+  client.connect();
+  await connected(client);
+  return client;
+}
+
+/** The listed conversations, once `check` holds for them. */
+async function listWhere(client: IMClient, check: (list: CachedConversation[]) => boolean, what: string): Promise<CachedConversation[]> {
+  let latest: CachedConversation[] = [];
+  await until(async () => check((latest = await client.conversations.list())), what);
+  return latest;
+}
+
+const textOf = (conversation: CachedConversation | undefined) =>
+  (conversation?.lastMessage?.content as { text?: string } | undefined)?.text;
+
+/** HS256 JWT minted in the page, as a site's backend would (here with the admin key, the default ticket secret). */
+async function mintTicket(sub: string, exp: number): Promise<string> {
+  const encode = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub, iat: Math.floor(Date.now() / 1000), exp })}`;
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(testServer.adminKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(body)));
+  return `${body}.${btoa(String.fromCharCode(...signature)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`;
+}
+
+describe('IMClient for signed-in users', () => {
+  it('chats 1:1 with unread counts and read state', async () => {
+    const alice = await signIn(uniqueId('alice'));
+    const bob = await signIn(uniqueId('bob'));
+    const direct = await alice.conversations.openDirect(bob.userId);
+    expect(direct.type).to.equal('direct');
+    expect(direct.peerId).to.equal(bob.userId);
+
+    const sent = await alice.messages.send(direct.id, 'hi Bob');
+    expect(sent.seq).to.equal(1);
+    expect(sent.content).to.deep.equal({ text: 'hi Bob' });
+    const [bobView] = await listWhere(bob, (list) => list.some((c) => c.id === direct.id && c.unreadCount === 1), "bob's unread");
+    expect(bobView!.peerId).to.equal(alice.userId);
+    expect(textOf(bobView)).to.equal('hi Bob');
+    expect(await bob.conversations.totalUnread()).to.equal(1);
+
+    await bob.conversations.markRead(direct.id);
+    expect((await bob.conversations.get(direct.id))!.unreadCount).to.equal(0);
+    const [aliceView] = await alice.conversations.list();
+    expect(textOf(aliceView)).to.equal('hi Bob');
+    expect(aliceView!.unreadCount).to.equal(0, 'own messages never count as unread');
+  });
+
+  it('runs a group of three with mentions, mute and the total unread', async () => {
+    const carol = await signIn(uniqueId('carol'));
+    const alice = await signIn(uniqueId('alice'));
+    const bob = await signIn(uniqueId('bob'));
+    const group = await carol.conversations.createGroup('Project', [alice.userId, bob.userId]);
+    expect(group.role).to.equal('owner');
+    expect(group.memberCount).to.equal(3);
+    await listWhere(alice, (list) => list.some((c) => c.id === group.id), 'the group in alice’s list');
+    await listWhere(bob, (list) => list.some((c) => c.id === group.id), 'the group in bob’s list');
+
+    const bobGets = nextEvent(bob, 'message', (m) => m.type === 'text');
+    await carol.messages.send(group.id, `@${bob.userId} please review`, { mentions: [bob.userId] });
+    await bobGets;
+    const [bobGroup] = await listWhere(bob, (list) => list[0]?.mentioned === true, 'the @-me mark');
+    expect(bobGroup!.unreadCount).to.equal(1);
+    const aliceGroup = (await listWhere(alice, (list) => list[0]?.unreadCount === 1, 'alice’s unread'))[0]!;
+    expect(aliceGroup.mentioned).to.equal(false);
+
+    await alice.conversations.setMuted(group.id, true);
+    expect(await alice.conversations.totalUnread()).to.equal(0, 'muted conversations leave the total');
+    expect((await alice.conversations.get(group.id))!.unreadCount).to.equal(1);
+
+    // History in the group: the server's tip first, then the message.
+    const history = await bob.messages.history({ conversationId: group.id });
+    expect(history.messages.map((m) => m.type)).to.deep.equal(['tip', 'text']);
+  });
+
+  it('keeps read state and pins in step across two devices of one user', async () => {
+    const userId = uniqueId('dana');
+    const phone = await signIn(userId, { cache: 'memory' });
+    const laptop = await signIn(userId, { cache: 'memory' });
+    const peer = await signIn(uniqueId('erin'));
+    const direct = await peer.conversations.openDirect(userId);
+    await peer.messages.send(direct.id, 'one');
+    await peer.messages.send(direct.id, 'two');
+    await listWhere(phone, (list) => list[0]?.unreadCount === 2, 'two unread on the phone');
+    await listWhere(laptop, (list) => list[0]?.unreadCount === 2, 'two unread on the laptop');
+
+    await phone.conversations.markRead(direct.id);
+    await listWhere(laptop, (list) => list[0]?.unreadCount === 0, 'the laptop to follow the read');
+    await phone.conversations.setPinned(direct.id, true);
+    await listWhere(laptop, (list) => list[0]?.pinned === true, 'the laptop to follow the pin');
+
+    // Each device gets the messages the other one sends.
+    const onLaptop = nextEvent(laptop, 'message');
+    await phone.messages.send(direct.id, 'sent from the phone');
+    expect((await onLaptop)[0].content).to.deep.equal({ text: 'sent from the phone' });
+  });
+
+  it('hides a conversation until a new message arrives', async () => {
+    const frank = await signIn(uniqueId('frank'));
+    const gina = await signIn(uniqueId('gina'));
+    const direct = await frank.conversations.openDirect(gina.userId);
+    await frank.messages.send(direct.id, 'first');
+    await listWhere(gina, (list) => list.length === 1, 'the conversation');
+    await gina.conversations.hide(direct.id);
+    expect(await gina.conversations.list()).to.deep.equal([]);
+    await frank.messages.send(direct.id, 'are you there?');
+    const [back] = await listWhere(gina, (list) => list.length === 1, 'the conversation to come back');
+    expect(textOf(back)).to.equal('are you there?');
+    expect(back!.unreadCount).to.equal(1);
+  });
+
+  it('misses nothing across a reconnect while messages flow', async () => {
+    const hank = await signIn(uniqueId('hank'));
+    const ivyId = uniqueId('ivy');
+    const ivy = await signIn(ivyId);
+    const direct = await hank.conversations.openDirect(ivyId);
+    await listWhere(ivy, (list) => list.length === 1, 'the conversation');
+    // Ivy's view of the conversation is open, so its messages are cached as they come.
+    const off = ivy.messages.observe(direct.id, 100, () => {});
+    const sends: Promise<unknown>[] = [];
+    for (let i = 1; i <= 30; i += 1) {
+      sends.push(hank.messages.send(direct.id, `m${i}`));
+      if (i === 10) {
+        const back = nextEvent(ivy, 'connected', ({ reconnect }) => reconnect);
+        ivy.simulateNetworkDrop();
+        await back;
+      }
+    }
+    await Promise.all(sends);
+    const texts = async (client: IMClient) => {
+      const view = await new Promise<{ content: unknown; seq?: number }[]>((resolve) => {
+        const stop = client.messages.observe(direct.id, 1000, (messages) => {
+          queueMicrotask(stop);
+          resolve(messages);
+        });
+      });
+      return view.filter((m) => m.seq !== undefined).map((m) => (m.content as { text: string }).text);
+    };
+    const expected = Array.from({ length: 30 }, (_, k) => `m${k + 1}`);
+    await until(async () => (await texts(ivy)).length === 30, 'ivy to catch up');
+    expect(await texts(ivy)).to.deep.equal(expected);
+    off();
+  });
+
+  it('sends messages queued while offline after a reload, in order', async () => {
+    const hank = await signIn(uniqueId('hank'));
+    const ivyId = uniqueId('ivy');
+    const direct = await hank.conversations.openDirect(ivyId);
+    // A page that never got online queues two messages in its outbox.
+    const { ticket } = await ticketFor(ivyId);
+    const offline = new IMClient({ server: testServer.server, ticket });
+    const queued = [offline.messages.send(direct.id, 'queued 1'), offline.messages.send(direct.id, 'queued 2')].map((p) =>
+      p.catch(() => undefined),
+    );
+    await until(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const stop = offline.messages.observe(direct.id, 10, (messages) => {
+            queueMicrotask(stop);
+            resolve(messages.filter((m) => m.status === 'sending').length === 2);
+          });
+        }),
+      'two queued messages',
+    );
+    offline.close();
+    await Promise.all(queued);
+    const received: string[] = [];
+    hank.on('message', (m) => received.push((m.content as { text: string }).text));
+    await signIn(ivyId);
+    await until(() => received.length === 2, 'the queued messages');
+    expect(received).to.deep.equal(['queued 1', 'queued 2']);
+  });
+
+  it('asks for a fresh ticket when the one it has is refused as expired', async () => {
+    const userId = uniqueId('jo');
+    const expired = await mintTicket(userId, Math.floor(Date.now() / 1000) - 10);
+    let refreshed = 0;
+    const client = new IMClient({
+      server: testServer.server,
+      ticket: expired,
+      refreshTicket: async () => {
+        refreshed += 1;
+        return (await ticketFor(userId)).ticket;
+      },
+    });
+    clients.push(client);
+    const refusal = nextEvent(client, 'connect_error');
+    client.connect();
+    expect((await refusal)[0].code).to.equal('TICKET_EXPIRED');
+    await connected(client);
+    expect(refreshed).to.equal(1);
+  });
+
+  it('gives up without looping on a forged ticket', async () => {
+    const forged = (await mintTicket(uniqueId('kim'), Math.floor(Date.now() / 1000) + 3600)).slice(0, -2) + 'xx';
+    const client = new IMClient({ server: testServer.server, ticket: forged, refreshTicket: async () => forged });
+    clients.push(client);
+    const refusal = nextEvent(client, 'connect_error');
+    client.connect();
+    expect((await refusal)[0].code).to.equal('TICKET_INVALID');
+    expect(client.state).to.equal('disconnected');
+  });
+});
