@@ -203,7 +203,11 @@ export class IMClient extends Emitter<IMClientEvents> {
       this.transport,
       (message) => {
         this.emit('message:update', message);
-        if (this.mode === 'user' && message.status === 'sent') void this.applyToConversation(message);
+        if (this.mode === 'user' && message.status === 'sent') {
+          this.applyToConversation(message).catch((error: unknown) => {
+            if (!this.closed) console.error('im-elements: cannot update the conversation list', error);
+          });
+        }
       },
       (message) => this.sendPayloadOf(message),
       () => (this.mode === 'room' ? Promise.resolve([this.conversationId]) : this.cache.pendingConversations()),

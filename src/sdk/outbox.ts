@@ -20,6 +20,7 @@ const waiterKey = (key: MessageKey): string => JSON.stringify([key.conversationI
  */
 export class Outbox {
   private flushing = false;
+  private closed = false;
   private flushRequested = false;
   private readonly waiters = new Map<string, { key: MessageKey; list: Waiter[] }>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -90,6 +91,9 @@ export class Outbox {
         }
         if (outcome === 'empty') await this.settleFinished();
       } while (outcome === 'empty' && this.flushRequested);
+    } catch (error) {
+      // After close() the cache is gone: nothing to report. Otherwise the next flush retries.
+      if (!this.closed) console.error('im-elements: sending queued messages failed', error);
     } finally {
       this.flushing = false;
     }
@@ -149,6 +153,7 @@ export class Outbox {
   }
 
   close(): void {
+    this.closed = true;
     clearTimeout(this.retryTimer);
     const closed = new IMError(ERROR_CODES.CLIENT_CLOSED, 'the client was closed before the message was sent');
     for (const { list } of this.waiters.values()) for (const waiter of list) waiter.reject(closed);

@@ -3,7 +3,7 @@ import '../../src/components/index.js';
 import type { ImChat } from '../../src/components/chat/chat.js';
 import type { ImProvider } from '../../src/components/provider/provider.js';
 import { IMClient } from '../../src/sdk/client.js';
-import { bindRoom, connected, testServer, uniqueId, until } from '../browser-helpers.js';
+import { bindRoom, connected, nextEvent, testServer, ticketFor, uniqueId, until } from '../browser-helpers.js';
 
 const others: IMClient[] = [];
 afterEach(() => {
@@ -183,6 +183,33 @@ describe('<im-provider> + <im-chat>', () => {
     parent.append(provider);
     const chat = provider.querySelector('im-chat')!;
     await until(() => chat.shadowRoot!.querySelector('.state')!.textContent!.trim() === 'Connected', 'the connection');
+  });
+
+  it('shows a conversation of a signed-in user (ticket)', async () => {
+    const me = uniqueId('me');
+    const other = new IMClient({ server: testServer.server, ticket: (await ticketFor(uniqueId('friend'))).ticket, cache: 'memory' });
+    others.push(other);
+    other.connect();
+    await connected(other);
+    const direct = await other.conversations.openDirect(me);
+    await other.messages.send(direct.id, 'hello from a friend');
+    const { ticket } = await ticketFor(me);
+    const provider = await fixture<ImProvider>(html`
+      <im-provider server=${testServer.server} ticket=${ticket}>
+        <im-chat conversation-id=${direct.id} heading="Friend" style="height: 400px"></im-chat>
+      </im-provider>
+    `);
+    const chat = provider.querySelector('im-chat')!;
+    const root = chat.shadowRoot!;
+    await until(() => [...root.querySelectorAll('.bubble')].some((b) => b.textContent!.includes('hello from a friend')), 'the message');
+    const textarea = root.querySelector('textarea')!;
+    textarea.value = 'hi back';
+    textarea.dispatchEvent(new InputEvent('input'));
+    await chat.updateComplete;
+    const received = nextEvent(other, 'message');
+    textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
+    expect((await received)[0].content).to.deep.equal({ text: 'hi back' });
+    await expect(provider).to.be.accessible();
   });
 
   it('explains that it is not connected when the provider has no token', async () => {

@@ -243,7 +243,7 @@ export class ImChat extends LitElement {
 
   protected override render() {
     const { state } = this.connection;
-    const title = this.heading ?? this.connection.client?.roomId ?? 'Chat';
+    const title = this.heading ?? (this.connection.client?.roomId || 'Chat');
     const messages = this.view.messages;
     return html`
       <header part="header">

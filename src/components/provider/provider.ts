@@ -6,7 +6,8 @@ import { clientContext } from '../context.js';
 import { ImClientReadyEvent, ImConnectionChangeEvent } from '../events.js';
 
 /**
- * Creates an IMClient for a room token and provides it to every IM element inside it.
+ * Creates an IMClient for a room token (or a user ticket) and provides it to every IM element
+ * inside it.
  *
  * @summary Connects the IM elements inside it to an IM Elements server.
  * @slot - The IM elements (and anything else) that should use this connection.
@@ -25,6 +26,10 @@ export class ImProvider extends LitElement {
   @property() server: string | undefined;
   /** Room token from the server's room binding. */
   @property() token = '';
+  /** User ticket: a session as that user, in all their conversations (instead of a room token). */
+  @property() ticket = '';
+  /** Resolves with a fresh ticket before the current one expires. */
+  @property({ attribute: false }) refreshTicket: (() => Promise<string>) | undefined;
   /** The user's id: [A-Za-z0-9_-]{1,32}. */
   @property({ attribute: 'user-id' }) userId = '';
   /** Class (course session) for stored messages and history. */
@@ -40,7 +45,8 @@ export class ImProvider extends LitElement {
   private offState: (() => void) | undefined;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const identityChanged = changed.has('server') || changed.has('token') || changed.has('userId') || changed.has('client');
+    const identityChanged =
+      changed.has('server') || changed.has('token') || changed.has('ticket') || changed.has('userId') || changed.has('client');
     if (identityChanged) {
       this.replaceClient();
     } else if (changed.has('classId') && this.owned) {
@@ -53,12 +59,12 @@ export class ImProvider extends LitElement {
   private replaceClient(): void {
     this.releaseOwned();
     let next = this.client;
-    if (!next && this.token && this.userId) {
+    if (!next && (this.ticket || (this.token && this.userId))) {
       try {
         next = new IMClient({
-          token: this.token,
-          userId: this.userId,
-          classId: this.classId ?? null,
+          ...(this.ticket
+            ? { ticket: this.ticket, ...(this.refreshTicket ? { refreshTicket: this.refreshTicket } : {}) }
+            : { token: this.token, userId: this.userId, classId: this.classId ?? null }),
           ...(this.server ? { server: this.server } : {}),
         });
         this.owned = next;
