@@ -117,6 +117,10 @@ export interface ClientToServerEvents {
     ack: AckCallback<ConversationSummary>,
   ) => void;
   'conversation:hide': (payload: { conversationId: string }, ack: AckCallback<{ conversationId: string }>) => void;
+  /** Online-only: tell the conversation you are (or stopped) typing; it expires by itself after 5 s. */
+  'typing:set': (payload: { conversationId: string; typing: boolean }, ack: AckCallback<{ expiresInMs: number }>) => void;
+  /** Who of these users is online now (at most 500 ids). */
+  'presence:query': (payload: { userIds: string[] }, ack: AckCallback<{ online: string[] }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -126,6 +130,10 @@ export interface ServerToClientEvents {
   'session:kicked': (reason: KickPayload) => void;
   /** A conversation of this user changed (membership, settings, read state on another device): sync. */
   'conversation:changed': (change: { conversationId: string; version: number }) => void;
+  /** Someone in a conversation started or stopped typing (`expiresInMs` after which to drop it). */
+  'typing:changed': (change: { conversationId: string; userId: string; typing: boolean; expiresInMs: number }) => void;
+  /** A user who shares a conversation with you came online (first connection) or went offline (last one closed). */
+  'presence:changed': (change: { userId: string; online: boolean }) => void;
 }
 
 export interface InterServerEvents {}

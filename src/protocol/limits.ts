@@ -37,6 +37,8 @@ export const LIMITS = {
   TICKET_TTL_MAX: 30 * 24 * 3600,
   /** Concurrent connections of one user (tabs and devices) unless configured otherwise. */
   CONNECTIONS_PER_USER_DEFAULT: 10,
+  /** How long a typing indicator lasts unless renewed. */
+  TYPING_TTL_MS: 5000,
   /** REST bodies. */
   REST_BODY_MAX_BYTES: 16 * 1024,
 } as const;

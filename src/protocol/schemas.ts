@@ -361,3 +361,17 @@ export function checkUserHistoryQuery(value: unknown): Checked<{ conversationId:
   const { classId: _classId, ...rest } = query.value;
   return ok({ ...rest, conversationId: ref.value.conversationId });
 }
+
+export function checkTyping(value: unknown): Checked<{ conversationId: string; typing: boolean }> {
+  const ref = checkConversationRef(value);
+  if (!ref.ok) return ref;
+  const typing = (value as Record<string, unknown>).typing;
+  if (typeof typing !== 'boolean') return invalid('typing must be a boolean');
+  return ok({ conversationId: ref.value.conversationId, typing });
+}
+
+export function checkPresenceQuery(value: unknown): Checked<{ userIds: string[] }> {
+  if (!isRecord(value)) return invalid('payload must be { userIds }');
+  const ids = checkUserList(value.userIds, LIMITS.RECIPIENTS_MAX, 'userIds');
+  return ids.ok ? ok({ userIds: ids.value }) : fail(ids.error);
+}

@@ -81,6 +81,10 @@ export type IMClientEvents = {
   signal: (signal: SignalMessage) => void;
   /** setClassId() changed the class: views of stored messages should be reread. */
   'class:change': (classId: string | null) => void;
+  /** Who is typing in a conversation changed (user sessions). */
+  typing: (change: { conversationId: string; userIds: string[] }) => void;
+  /** A user who shares a conversation with you came online or went offline (user sessions). */
+  presence: (change: { userId: string; online: boolean }) => void;
 };
 
 export interface SendOptions {
@@ -143,6 +147,10 @@ export class IMClient extends Emitter<IMClientEvents> {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** One refresh-and-reconnect after an "expired" refusal; reset once connected. */
   private refreshedAfterRefusal = false;
+  /** Who is typing where, each with the timer that drops them. */
+  private readonly typers = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  /** Online users as last heard (presence events and queries). */
+  private readonly online = new Set<string>();
   /** Conversations a view is showing: their latest page is loaded when there is none yet. */
   private readonly watched = new Set<string>();
   private readonly cache: MessageCache;
@@ -227,6 +235,14 @@ export class IMClient extends Emitter<IMClientEvents> {
     this.transport.on('ready', (session, reconnect) =>
       this.enqueue(() => (session.kind === 'user' ? this.onUserReady(session, reconnect) : this.onReady(session, reconnect))),
     );
+    this.transport.on('typing', ({ conversationId, userId, typing, expiresInMs }) =>
+      this.setTyper(conversationId, userId, typing, expiresInMs),
+    );
+    this.transport.on('presence', ({ userId, online }) => {
+      if (online) this.online.add(userId);
+      else this.online.delete(userId);
+      this.emit('presence', { userId, online });
+    });
     this.transport.on('conversationChanged', () => this.enqueue(() => this.syncConversations().then(() => undefined)));
     this.transport.on('message', (message) => this.enqueue(() => this.onLive(message)));
     this.transport.on('signal', (signal) => this.emit('signal', signal));
@@ -257,6 +273,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.refreshTimer);
+    for (const timers of this.typers.values()) for (const timer of timers.values()) clearTimeout(timer);
     this.outbox.close();
     this.transport.close();
     this.cache.close();
@@ -321,6 +338,7 @@ export class IMClient extends Emitter<IMClientEvents> {
 
   private async onLive(message: StoredMessage): Promise<void> {
     if (this.mode === 'user') {
+      if (this.typers.get(message.conversationId)?.has(message.senderId)) this.setTyper(message.conversationId, message.senderId, false, 0);
       await this.receive([message], false, this.inSync);
       const known = await this.applyToConversation(fromStored(message));
       if (!known) await this.syncConversations();
@@ -329,6 +347,15 @@ export class IMClient extends Emitter<IMClientEvents> {
     // Messages of another class (sent to us in person) belong to another history.
     if (classKeyOf(message.classId) !== classKeyOf(this.classIdValue)) return;
     await this.receive([message], false, this.inSync);
+  }
+
+  private setTyper(conversationId: string, userId: string, typing: boolean, expiresInMs: number): void {
+    const timers = this.typers.get(conversationId) ?? new Map<string, ReturnType<typeof setTimeout>>();
+    this.typers.set(conversationId, timers);
+    clearTimeout(timers.get(userId));
+    timers.delete(userId);
+    if (typing) timers.set(userId, setTimeout(() => this.setTyper(conversationId, userId, false, 0), expiresInMs));
+    this.emit('typing', { conversationId, userIds: [...timers.keys()] });
   }
 
   /** Updates a cached conversation for a message in it (last message, unread, @-me); false when not cached. */
@@ -716,6 +743,33 @@ export class IMClient extends Emitter<IMClientEvents> {
 
     /** Sum of unread messages of the listed, unmuted conversations. */
     totalUnread: async (): Promise<number> => totalUnread(await this.cache.conversations()),
+  };
+
+  /** Typing indicators (user sessions; online only, never stored). */
+  readonly typing = {
+    /** Tell the conversation you are typing (repeat while typing; it lapses 5 s after the last call) or stopped. */
+    set: async (conversationId: string, typing: boolean): Promise<void> => {
+      if (this.mode !== 'user' || !this.transport.connected) return;
+      await this.transport.request('typing:set', { conversationId, typing });
+    },
+    /** Who is typing in a conversation now. */
+    who: (conversationId: string): string[] => [...(this.typers.get(conversationId)?.keys() ?? [])],
+  };
+
+  /** Presence of users you share conversations with (user sessions). */
+  readonly presence = {
+    /** Asks the server who of these users is online now (at most 500). */
+    query: async (userIds: string[]): Promise<string[]> => {
+      if (this.mode !== 'user') throw new IMError(ERROR_CODES.FORBIDDEN, 'presence belongs to user sessions');
+      const { online } = await this.transport.request('presence:query', { userIds });
+      for (const id of userIds) {
+        if (online.includes(id)) this.online.add(id);
+        else this.online.delete(id);
+      }
+      return online;
+    },
+    /** Online as last heard from the server. */
+    isOnline: (userId: string): boolean => this.online.has(userId),
   };
 
   private async keep(summary: ConversationSummary): Promise<CachedConversation> {

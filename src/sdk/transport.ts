@@ -31,6 +31,8 @@ export type TransportEvents = {
   state: (change: StateChange) => void;
   ready: (session: SessionInfo | UserSessionInfo, reconnect: boolean) => void;
   conversationChanged: (change: { conversationId: string; version: number }) => void;
+  typing: (change: { conversationId: string; userId: string; typing: boolean; expiresInMs: number }) => void;
+  presence: (change: { userId: string; online: boolean }) => void;
   message: (message: StoredMessage) => void;
   signal: (signal: SignalMessage) => void;
   connectError: (error: IMError) => void;
@@ -95,6 +97,8 @@ export class Transport extends Emitter<TransportEvents> {
       this.early = [];
     });
     socket.on('conversation:changed', (change) => this.emit('conversationChanged', change));
+    socket.on('typing:changed', (change) => this.emit('typing', change));
+    socket.on('presence:changed', (change) => this.emit('presence', change));
     socket.on('session:ready', (session) => {
       this.manualAttempts = 0;
       const reconnect = this.everConnected;

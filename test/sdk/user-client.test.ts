@@ -213,4 +213,34 @@ describe('IMClient for signed-in users', () => {
     expect((await refusal)[0].code).to.equal('TICKET_INVALID');
     expect(client.state).to.equal('disconnected');
   });
+
+  it('shows who is typing, and drops them when their message arrives', async () => {
+    const lee = await signIn(uniqueId('lee'));
+    const max = await signIn(uniqueId('max'));
+    const direct = await lee.conversations.openDirect(max.userId);
+    await listWhere(max, (list) => list.length === 1, 'the conversation');
+    const started = nextEvent(max, 'typing', ({ userIds }) => userIds.length === 1);
+    await lee.typing.set(direct.id, true);
+    expect((await started)[0]).to.deep.equal({ conversationId: direct.id, userIds: [lee.userId] });
+    expect(max.typing.who(direct.id)).to.deep.equal([lee.userId]);
+    const stopped = nextEvent(max, 'typing', ({ userIds }) => userIds.length === 0);
+    await lee.messages.send(direct.id, 'done typing');
+    await stopped;
+    expect(max.typing.who(direct.id)).to.deep.equal([]);
+  });
+
+  it('tells who is online, and when someone goes offline', async () => {
+    const nia = await signIn(uniqueId('nia'));
+    const omar = await signIn(uniqueId('omar'));
+    await nia.conversations.openDirect(omar.userId);
+    expect(await nia.presence.query([omar.userId, 'nobody-here'])).to.deep.equal([omar.userId]);
+    expect(nia.presence.isOnline(omar.userId)).to.equal(true);
+    const offline = nextEvent(nia, 'presence', ({ userId, online }) => userId === omar.userId && !online);
+    omar.close();
+    await offline;
+    expect(nia.presence.isOnline(omar.userId)).to.equal(false);
+    const online = nextEvent(nia, 'presence', ({ userId, online }) => userId === omar.userId && online);
+    await signIn(omar.userId);
+    await online;
+  });
 });

@@ -10,6 +10,8 @@ import {
   checkCreateGroup,
   checkMarkRead,
   checkOpenDirect,
+  checkPresenceQuery,
+  checkTyping,
   checkSettings,
   checkTicketPayload,
   checkUserHistoryQuery,
@@ -48,12 +50,24 @@ async function announce(io: IMServer, ctx: ServerContext, conversationId: string
   io.to(userIds.map(userSessionsRoom)).emit('conversation:changed', { conversationId, version });
 }
 
+/**
+ * Online when the first connection of a user opens, offline when the last one closes; told to
+ * everyone who shares a conversation with the user, in one emit over those conversations' rooms.
+ */
+async function announcePresence(io: IMServer, ctx: ServerContext, userId: string, online: boolean): Promise<void> {
+  if (!online && (await io.in(userSessionsRoom(userId)).fetchSockets()).length > 0) return;
+  const rooms = (await ctx.store.conversations.conversationIdsOf(userId)).map(conversationRoom);
+  if (rooms.length > 0) io.to(rooms).except(userSessionsRoom(userId)).emit('presence:changed', { userId, online });
+}
+
 async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSocket): Promise<void> {
   const data = socket.data as UserSocketData;
   const { userId } = data;
   const conversations = ctx.store.conversations;
   const sends = new TokenBucket(LIMITS.SEND_RATE_PER_SECOND, LIMITS.SEND_BURST, ctx.clock);
   const reads = new TokenBucket(HISTORY_RATE, HISTORY_BURST, ctx.clock);
+  // Typing signals come often while someone types; they have their own budget.
+  const typingBucket = new TokenBucket(5, 10, ctx.clock);
 
   let expiry: ReturnType<typeof setTimeout> | undefined;
   const armExpiry = () => {
@@ -65,7 +79,10 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     }, Math.min(Math.max(0, data.expiresAt - ctx.clock()), MAX_TIMER_MS));
   };
   armExpiry();
-  socket.on('disconnect', () => clearTimeout(expiry));
+  socket.on('disconnect', () => {
+    clearTimeout(expiry);
+    void announcePresence(io, ctx, userId, false).catch((error: unknown) => ctx.log.error({ err: error }, 'presence failed'));
+  });
 
   /** The caller's active membership, or a NOT_MEMBER failure. */
   const membership = async (conversationId: string) => {
@@ -204,6 +221,22 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     return { id: message.id, seq: message.seq, time: message.time, duplicate };
   });
 
+  onRequest(ctx, socket, 'typing:set', typingBucket, checkTyping, async ({ conversationId, typing }) => {
+    await membership(conversationId);
+    socket
+      .to(conversationRoom(conversationId))
+      .emit('typing:changed', { conversationId, userId, typing, expiresInMs: LIMITS.TYPING_TTL_MS });
+    return { expiresInMs: LIMITS.TYPING_TTL_MS };
+  });
+
+  onRequest(ctx, socket, 'presence:query', reads, checkPresenceQuery, async ({ userIds }) => {
+    const online: string[] = [];
+    for (const id of userIds) {
+      if ((await io.in(userSessionsRoom(id)).fetchSockets()).length > 0) online.push(id);
+    }
+    return { online };
+  });
+
   onRequest(ctx, socket, 'message:history', reads, checkUserHistoryQuery, async (query) => {
     const member = await membership(query.conversationId);
     return ctx.store.history({
@@ -228,8 +261,10 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     }
   }
   const memberships = await conversations.conversationIdsOf(userId);
+  const firstConnection = (await io.in(userSessionsRoom(userId)).fetchSockets()).length === 0;
   await socket.join([userSessionsRoom(userId), ...memberships.map(conversationRoom)]);
   if (!socket.connected) return;
+  if (firstConnection) await announcePresence(io, ctx, userId, true);
   const session: UserSessionInfo = {
     kind: 'user',
     userId: userId as UserId,
