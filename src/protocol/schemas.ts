@@ -264,7 +264,7 @@ export function checkOpenDirect(value: unknown): Checked<{ userId: string }> {
 
 export function checkCreateGroup(value: unknown): Checked<{ name: string; members: string[] }> {
   if (!isRecord(value)) return invalid('payload must be { name, members }');
-  if (typeof value.name !== 'string' || value.name.trim() === '' || value.name.length > LIMITS.GROUP_NAME_MAX_LENGTH) {
+  if (typeof value.name !== 'string' || value.name.trim() === '' || value.name.trim().length > LIMITS.GROUP_NAME_MAX_LENGTH) {
     return invalid(`name must be a non-empty string of at most ${LIMITS.GROUP_NAME_MAX_LENGTH} characters`);
   }
   const members = checkUserList(value.members ?? [], LIMITS.GROUP_MEMBERS_MAX - 1, 'members');

@@ -11,7 +11,7 @@ import { io, type Socket, type SocketOptions, type ManagerOptions } from 'socket
 import type { Ack } from '../../src/protocol/ack.js';
 import type { ErrorPayload } from '../../src/protocol/errors.js';
 import type { ClientToServerEvents, RoomHandshake, ServerToClientEvents } from '../../src/protocol/events.js';
-import type { SessionInfo } from '../../src/protocol/models.js';
+import type { SessionInfo, UserSessionInfo } from '../../src/protocol/models.js';
 import { createApp, type AppDeps, type ImApp } from '../../src/server/app.js';
 import { loadConfig, type Config } from '../../src/server/config.js';
 
@@ -365,4 +365,54 @@ export const uuid = (): string => randomUUID();
 /** Content whose JSON form is exactly `bytes` UTF-8 bytes (a string of ASCII letters). */
 export function contentOfBytes(bytes: number): string {
   return 'x'.repeat(bytes - 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed-in users (tickets)
+
+export interface TicketResponse {
+  userId: string;
+  ticket: string;
+  expiresAt: number;
+}
+
+/** POST /v1/users/:userId/tickets with the admin key; returns the whole answer (asserts 200). */
+export async function issueTicket(server: TestServer, userId: string, ttlSeconds?: number): Promise<TicketResponse> {
+  const options = ttlSeconds === undefined ? {} : { body: JSON.stringify({ ttlSeconds }) };
+  const response = await rest<TicketResponse>(server, 'POST', `/v1/users/${encodeURIComponent(userId)}/tickets`, options);
+  if (response.status !== 200) {
+    throw new Error(`ticket for ${userId} failed: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  return response.body;
+}
+
+/** A ticket for this user from the real REST route (asserts 200). */
+export async function ticketFor(server: TestServer, userId: string, ttlSeconds?: number): Promise<string> {
+  return (await issueTicket(server, userId, ttlSeconds)).ticket;
+}
+
+export interface UserConnection {
+  socket: ClientSocket;
+  session: UserSessionInfo;
+}
+
+/** Connects with a ticket and resolves once `session:ready` arrived (events are recorded from before connecting). */
+export async function connectUser(server: TestServer, ticket: string, extra: ConnectExtra = {}): Promise<UserConnection> {
+  const { socket, session } = await connect(server, { ticket }, extra);
+  return { socket, session: session as unknown as UserSessionInfo };
+}
+
+/** A fresh REST ticket for the user, then a connection with it. */
+export async function signIn(server: TestServer, userId: string, extra: ConnectExtra = {}): Promise<UserConnection> {
+  return connectUser(server, await ticketFor(server, userId), extra);
+}
+
+/**
+ * One request/ack round trip on each (user-session) socket. Events reach one connection in the
+ * order the server sent them, so anything the server sent these sockets before (e.g. because of
+ * another socket's request whose ack already arrived) has arrived once this resolves. Costs one
+ * `conversation:sync` request (history/read rate bucket) per socket.
+ */
+export async function settle(...sockets: Socket[]): Promise<void> {
+  await Promise.all(sockets.map((socket) => requestOk(socket, 'conversation:sync', { since: Number.MAX_SAFE_INTEGER })));
 }

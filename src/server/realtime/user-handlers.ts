@@ -154,7 +154,7 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     const conversation = await conversations.conversation(conversationId);
     if (conversation?.type !== 'group') throw new RequestError(ERROR_CODES.FORBIDDEN, 'members can be added to groups only');
     const current = await conversations.memberCount(conversationId);
-    if (current + members.length > LIMITS.GROUP_MEMBERS_MAX) {
+    if (current + (await conversations.newcomers(conversationId, members)) > LIMITS.GROUP_MEMBERS_MAX) {
       throw new RequestError(ERROR_CODES.TOO_MANY_MEMBERS, `a group has at most ${LIMITS.GROUP_MEMBERS_MAX} members`);
     }
     const change = await conversations.addMembers(conversationId, members, ctx.clock());

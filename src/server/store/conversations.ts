@@ -44,6 +44,7 @@ export class ConversationStore {
         pinned: 0,
         muted: 0,
         left: 0,
+        left_seq: null,
         version,
       };
       if (existing) {
@@ -95,9 +96,10 @@ export class ConversationStore {
   /** Marks a member as gone; an owner who leaves hands the group to its longest-standing member. */
   async leave(conversationId: string, userId: string): Promise<{ newOwner: string | null }> {
     return this.db.transaction().execute(async (trx) => {
+      const { last_seq } = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
       await trx
         .updateTable('members')
-        .set({ left: 1, pinned: 0, role: 'member', version: await nextVersion(trx) })
+        .set({ left: 1, left_seq: Number(last_seq), pinned: 0, role: 'member', version: await nextVersion(trx) })
         .where('conversation_id', '=', conversationId)
         .where('user_id', '=', userId)
         .execute();
@@ -149,6 +151,12 @@ export class ConversationStore {
 
   async memberCount(conversationId: string): Promise<number> {
     return (await this.memberIds(conversationId)).length;
+  }
+
+  /** How many of these users are not active members yet. */
+  async newcomers(conversationId: string, userIds: readonly string[]): Promise<number> {
+    const current = new Set(await this.memberIds(conversationId));
+    return userIds.filter((id) => !current.has(id)).length;
   }
 
   async currentVersion(): Promise<number> {
@@ -231,11 +239,13 @@ export class ConversationStore {
         'm.pinned',
         'm.muted',
         'm.left',
+        'm.left_seq',
         'm.version as m_version',
       ])
       .where('m.user_id', '=', userId)
       .where('c.type', '!=', 'room')
-      .where((eb) => eb.or([eb('m.version', '>', since), eb('c.version', '>', since)]));
+      // A conversation's own changes matter to its members only, not to those who left it.
+      .where((eb) => eb.or([eb('m.version', '>', since), eb.and([eb('c.version', '>', since), eb('m.left', '=', 0)])]));
     if (only !== undefined) query = query.where('c.id', '=', only);
     const rows = await query.execute();
     return Promise.all(rows.map((row) => this.summarise(userId, row)));
@@ -259,11 +269,14 @@ export class ConversationStore {
       pinned: number;
       muted: number;
       left: number;
+      left_seq: number | null;
       m_version: number;
     },
   ): Promise<ConversationSummary> {
     const id = row.id;
     const floor = Math.max(Number(row.joined_seq), Number(row.read_seq));
+    // One who left sees the conversation as it was when they left.
+    const ceiling = row.left_seq === null ? Number.MAX_SAFE_INTEGER : Number(row.left_seq);
     const [members, last, unread, mention] = await Promise.all([
       this.db.selectFrom('members').select('user_id').where('conversation_id', '=', id).where('left', '=', 0).execute(),
       this.db
@@ -271,6 +284,7 @@ export class ConversationStore {
         .selectAll()
         .where('conversation_id', '=', id)
         .where('seq', '>', Number(row.joined_seq))
+        .where('seq', '<=', ceiling)
         .orderBy('seq', 'desc')
         .limit(1)
         .executeTakeFirst(),
@@ -281,6 +295,7 @@ export class ConversationStore {
             .select('seq')
             .where('conversation_id', '=', id)
             .where('seq', '>', floor)
+            .where('seq', '<=', ceiling)
             .where('sender_id', '!=', userId)
             .where('counts_unread', '=', 1)
             .limit(100)
@@ -294,10 +309,11 @@ export class ConversationStore {
         .where('conversation_id', '=', id)
         .where('user_id', 'in', [userId, '*'])
         .where('seq', '>', floor)
+        .where('seq', '<=', ceiling)
         .limit(1)
         .executeTakeFirst(),
     ]);
-    const lastSeq = Number(row.last_seq);
+    const lastSeq = Math.min(Number(row.last_seq), ceiling);
     const memberIds = members.map((member) => member.user_id);
     return {
       id: id as ConversationId,

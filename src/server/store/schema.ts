@@ -80,6 +80,8 @@ export interface MemberTable {
   pinned: number;
   muted: number;
   left: number;
+  /** The conversation's last seq when the member left; null while a member. */
+  left_seq: number | null;
   /** Sync version of the last change of this row. */
   version: number;
 }

@@ -98,6 +98,12 @@ const migrations: Record<string, Migration> = {
       await db.insertInto('counters').values({ name: 'sync', value: 0 }).execute();
     },
   },
+  '0003_member_left_seq': {
+    async up(db: Kysely<any>) {
+      // Where a member left: what came after is not theirs to see.
+      await db.schema.alterTable('members').addColumn('left_seq', 'bigint').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
