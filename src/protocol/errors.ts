@@ -57,6 +57,14 @@ export const ERROR_CODES = {
   TEXT_TOO_LONG: 'TEXT_TOO_LONG',
   /** A group would get more members than allowed. */
   TOO_MANY_MEMBERS: 'TOO_MANY_MEMBERS',
+  /** No stored message with that seq that this user may see. */
+  MESSAGE_NOT_FOUND: 'MESSAGE_NOT_FOUND',
+  /** The sender's recall window (2 minutes by default) has passed. */
+  RECALL_WINDOW_PASSED: 'RECALL_WINDOW_PASSED',
+  /** The edit window (24 hours) has passed. */
+  EDIT_WINDOW_PASSED: 'EDIT_WINDOW_PASSED',
+  /** A message has as many different reactions as allowed. */
+  TOO_MANY_REACTIONS: 'TOO_MANY_REACTIONS',
   /** Kick reason: the server is shutting down. */
   SERVER_SHUTDOWN: 'SERVER_SHUTDOWN',
 } as const;

@@ -119,6 +119,19 @@ export interface ClientToServerEvents {
   'conversation:hide': (payload: { conversationId: string }, ack: AckCallback<{ conversationId: string }>) => void;
   /** Online-only: tell the conversation you are (or stopped) typing; it expires by itself after 5 s. */
   'typing:set': (payload: { conversationId: string; typing: boolean }, ack: AckCallback<{ expiresInMs: number }>) => void;
+  /** Recall: the sender within the recall window, a group owner at any time. */
+  'message:recall': (payload: { conversationId: string; seq: number }, ack: AckCallback<StoredMessage>) => void;
+  /** Edit a text message: the sender, within 24 hours. */
+  'message:edit': (payload: { conversationId: string; seq: number; text: string }, ack: AckCallback<StoredMessage>) => void;
+  /** Add (`on: true`) or remove a reaction. */
+  'message:react': (payload: { conversationId: string; seq: number; emoji: string; on: boolean }, ack: AckCallback<StoredMessage>) => void;
+  /** Delete for me: gone from your history on all your devices. */
+  'message:delete': (payload: { conversationId: string; seq: number }, ack: AckCallback<{ conversationId: string; seq: number }>) => void;
+  /** Edits, recalls, reactions and deletions for me after `since` (a version), for a device that was away. */
+  'message:changes': (
+    payload: { conversationId: string; since: number; limit?: number },
+    ack: AckCallback<{ messages: StoredMessage[]; deleted: number[]; version: number; hasMore: boolean }>,
+  ) => void;
   /** Who of these users is online now (at most 500 ids). */
   'presence:query': (payload: { userIds: string[] }, ack: AckCallback<{ online: string[] }>) => void;
 }
@@ -130,6 +143,10 @@ export interface ServerToClientEvents {
   'session:kicked': (reason: KickPayload) => void;
   /** A conversation of this user changed (membership, settings, read state on another device): sync. */
   'conversation:changed': (change: { conversationId: string; version: number }) => void;
+  /** A stored message was edited, recalled or reacted to: the new state. */
+  'message:updated': (message: StoredMessage) => void;
+  /** You deleted a message for yourself (on this or another device). */
+  'message:deleted': (change: { conversationId: string; seq: number }) => void;
   /** Someone in a conversation started or stopped typing (`expiresInMs` after which to drop it). */
   'typing:changed': (change: { conversationId: string; userId: string; typing: boolean; expiresInMs: number }) => void;
   /** A user who shares a conversation with you came online (first connection) or went offline (last one closed). */

@@ -37,6 +37,16 @@ export const LIMITS = {
   TICKET_TTL_MAX: 30 * 24 * 3600,
   /** Concurrent connections of one user (tabs and devices) unless configured otherwise. */
   CONNECTIONS_PER_USER_DEFAULT: 10,
+  /** The sender may recall a message this long after sending it (seconds, configurable). */
+  RECALL_WINDOW_DEFAULT: 120,
+  /** The sender may edit a text message this long after sending it. */
+  EDIT_WINDOW_MS: 24 * 3600 * 1000,
+  /** Characters of one reaction (an emoji, possibly with modifiers). */
+  REACTION_MAX_LENGTH: 32,
+  /** Different reactions on one message. */
+  REACTIONS_PER_MESSAGE_MAX: 50,
+  /** Changed messages per `message:changes` page. */
+  CHANGES_PAGE_MAX: 200,
   /** How long a typing indicator lasts unless renewed. */
   TYPING_TTL_MS: 5000,
   /** REST bodies. */

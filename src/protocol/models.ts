@@ -47,6 +47,14 @@ export interface StoredMessage {
   mentions: string[];
   /** False when the sender asked for it not to count as unread. */
   countsUnread: boolean;
+  /** When the text was last edited, or null. */
+  editedAt: number | null;
+  /** Who recalled the message and when; its content is then null everywhere. */
+  recalled: { by: UserId; at: number } | null;
+  /** Emoji → the users who reacted with it. */
+  reactions: Record<string, UserId[]>;
+  /** Sync version of the last change (edit, recall, reaction); 0 when never changed. */
+  version: number;
 }
 
 /** One conversation in a user's list, with this user's state of it. */

@@ -375,3 +375,44 @@ export function checkPresenceQuery(value: unknown): Checked<{ userIds: string[] 
   const ids = checkUserList(value.userIds, LIMITS.RECIPIENTS_MAX, 'userIds');
   return ids.ok ? ok({ userIds: ids.value }) : fail(ids.error);
 }
+
+export function checkMessageRef(value: unknown): Checked<{ conversationId: string; seq: number }> {
+  const ref = checkConversationRef(value);
+  if (!ref.ok) return ref;
+  const seq = (value as Record<string, unknown>).seq;
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return invalid('seq must be a positive integer');
+  return ok({ conversationId: ref.value.conversationId, seq });
+}
+
+export function checkEdit(value: unknown): Checked<{ conversationId: string; seq: number; text: string }> {
+  const ref = checkMessageRef(value);
+  if (!ref.ok) return ref;
+  const text = (value as Record<string, unknown>).text;
+  if (typeof text !== 'string' || text.trim() === '') return fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'text is required'));
+  if (text.length > LIMITS.TEXT_MAX_LENGTH) {
+    return fail(errorPayload(ERROR_CODES.TEXT_TOO_LONG, `text is ${text.length} characters; the limit is ${LIMITS.TEXT_MAX_LENGTH}`));
+  }
+  return ok({ ...ref.value, text });
+}
+
+export function checkReaction(value: unknown): Checked<{ conversationId: string; seq: number; emoji: string; on: boolean }> {
+  const ref = checkMessageRef(value);
+  if (!ref.ok) return ref;
+  const { emoji, on } = value as Record<string, unknown>;
+  if (typeof emoji !== 'string' || emoji.trim() === '' || emoji.length > LIMITS.REACTION_MAX_LENGTH || /[\u0000-\u001f<>]/.test(emoji)) {
+    return invalid(`emoji must be 1 to ${LIMITS.REACTION_MAX_LENGTH} characters of an emoji or short text`);
+  }
+  if (typeof on !== 'boolean') return invalid('on must be a boolean');
+  return ok({ ...ref.value, emoji, on });
+}
+
+export function checkChangesQuery(value: unknown): Checked<{ conversationId: string; since: number; limit: number }> {
+  const ref = checkConversationRef(value);
+  if (!ref.ok) return ref;
+  const { since, limit } = value as Record<string, unknown>;
+  if (typeof since !== 'number' || !Number.isSafeInteger(since) || since < 0) return invalid('since must be a non-negative integer');
+  if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > LIMITS.CHANGES_PAGE_MAX)) {
+    return invalid(`limit must be an integer from 1 to ${LIMITS.CHANGES_PAGE_MAX}`);
+  }
+  return ok({ conversationId: ref.value.conversationId, since, limit: (limit as number | undefined) ?? LIMITS.CHANGES_PAGE_MAX });
+}

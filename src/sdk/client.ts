@@ -81,6 +81,8 @@ export type IMClientEvents = {
   signal: (signal: SignalMessage) => void;
   /** setClassId() changed the class: views of stored messages should be reread. */
   'class:change': (classId: string | null) => void;
+  /** A stored message was deleted for you (on this or another device). */
+  'message:delete': (change: { conversationId: string; seq: number }) => void;
   /** Who is typing in a conversation changed (user sessions). */
   typing: (change: { conversationId: string; userIds: string[] }) => void;
   /** A user who shares a conversation with you came online or went offline (user sessions). */
@@ -243,6 +245,8 @@ export class IMClient extends Emitter<IMClientEvents> {
       else this.online.delete(userId);
       this.emit('presence', { userId, online });
     });
+    this.transport.on('messageUpdated', (message) => this.enqueue(() => this.applyUpdate(message)));
+    this.transport.on('messageDeleted', ({ conversationId, seq }) => this.enqueue(() => this.applyDeletion(conversationId, seq)));
     this.transport.on('conversationChanged', () => this.enqueue(() => this.syncConversations().then(() => undefined)));
     this.transport.on('message', (message) => this.enqueue(() => this.onLive(message)));
     this.transport.on('signal', (signal) => this.emit('signal', signal));
@@ -376,6 +380,10 @@ export class IMClient extends Emitter<IMClientEvents> {
       type: message.type ?? 'custom',
       mentions: message.mentions ?? [],
       countsUnread: message.countsUnread ?? true,
+      editedAt: message.editedAt ?? null,
+      recalled: (message.recalled ?? null) as StoredMessage['recalled'],
+      reactions: (message.reactions ?? {}) as StoredMessage['reactions'],
+      version: message.version ?? 0,
     };
     const updated = await this.cache.updateConversation(message.conversationId, (current) => {
       if (seq <= current.readSeq && !own) return current;
@@ -393,6 +401,38 @@ export class IMClient extends Emitter<IMClientEvents> {
       };
     });
     return updated !== undefined;
+  }
+
+  /** A newer state of a stored message (edit, recall, reaction) into the cache and the list. */
+  private async applyUpdate(message: StoredMessage): Promise<void> {
+    if (this.closed) return;
+    const replaced = await this.cache.replaceStored(message);
+    if (replaced) this.emit('message:update', replaced);
+    await this.cache.updateConversation(message.conversationId, (c) =>
+      c.lastMessage?.seq === message.seq ? { ...c, lastMessage: message } : c,
+    );
+  }
+
+  private async applyDeletion(conversationId: string, seq: number): Promise<void> {
+    if (this.closed) return;
+    await this.cache.removeStored(conversationId, '', seq);
+    this.emit('message:delete', { conversationId, seq });
+  }
+
+  /** Edits, recalls, reactions and deletions a device missed while it was away. */
+  private async catchUpChanges(conversation: ConversationSummary): Promise<void> {
+    const key = `changes:${conversation.id}`;
+    let since = await this.cache.getMeta(key);
+    for (;;) {
+      const page = await this.requestWithBackoff(() =>
+        this.transport.request('message:changes', { conversationId: conversation.id, since }),
+      );
+      for (const message of page.messages) await this.applyUpdate(message);
+      for (const seq of page.deleted) await this.applyDeletion(conversation.id, seq);
+      since = page.version;
+      await this.cache.setMeta(key, since);
+      if (!page.hasMore) return;
+    }
   }
 
   /** Fetches the conversations that changed since the last sync into the cache. */
@@ -413,7 +453,9 @@ export class IMClient extends Emitter<IMClientEvents> {
       const changed = await this.syncConversations();
       for (const conversation of changed) {
         const watermark = await this.cache.watermark(conversation.id, '');
-        if (watermark > 0 && conversation.lastSeq > watermark) await this.syncForward(null, watermark, conversation.id);
+        if (watermark === 0) continue;
+        if (conversation.lastSeq > watermark) await this.syncForward(null, watermark, conversation.id);
+        await this.catchUpChanges(conversation);
       }
       for (const conversationId of this.watched) await this.ensureLatest(conversationId);
     } catch (error) {
@@ -431,6 +473,10 @@ export class IMClient extends Emitter<IMClientEvents> {
   private async ensureLatest(conversationId: string): Promise<void> {
     if (this.mode !== 'user' || !this.transport.connected) return;
     if ((await this.cache.watermark(conversationId, '')) > 0) return;
+    // Changes after the list's version are caught up later; the page below already has the older ones.
+    const known = await this.cache.getConversation(conversationId);
+    const changesKey = `changes:${conversationId}`;
+    if ((await this.cache.getMeta(changesKey)) === 0) await this.cache.setMeta(changesKey, known?.version ?? 0);
     const page = await this.transport.request('message:history', { conversationId, limit: LIMITS.HISTORY_PAGE_DEFAULT });
     await this.receive(page.messages, true, true);
   }
@@ -668,6 +714,24 @@ export class IMClient extends Emitter<IMClientEvents> {
       return { hasMore: page.hasMore };
     },
 
+    /** Recall a message: yours within the recall window, or any in a group you own. Everyone sees a tombstone. */
+    recall: async (conversationId: string, seq: number): Promise<CachedMessage | undefined> =>
+      this.applyOwn(await this.userOp('message:recall', { conversationId, seq })),
+
+    /** Edit the text of your own text message (within 24 hours); shown as edited. */
+    edit: async (conversationId: string, seq: number, text: string): Promise<CachedMessage | undefined> =>
+      this.applyOwn(await this.userOp('message:edit', { conversationId, seq, text })),
+
+    /** Add (or with `on: false` remove) your reaction. */
+    react: async (conversationId: string, seq: number, emoji: string, on = true): Promise<CachedMessage | undefined> =>
+      this.applyOwn(await this.userOp('message:react', { conversationId, seq, emoji, on })),
+
+    /** Delete for me: gone from your history on all your devices; others keep it. */
+    deleteForMe: async (conversationId: string, seq: number): Promise<void> => {
+      await this.userOp('message:delete', { conversationId, seq });
+      await this.applyDeletion(conversationId, seq);
+    },
+
     /** Live view of the newest `limit` messages of a conversation plus unsent ones. */
     observe: (conversationId: string, limit: number, listener: (messages: CachedMessage[]) => void): (() => void) => {
       if (this.mode === 'user') {
@@ -771,6 +835,20 @@ export class IMClient extends Emitter<IMClientEvents> {
     /** Online as last heard from the server. */
     isOnline: (userId: string): boolean => this.online.has(userId),
   };
+
+  private async applyOwn(message: StoredMessage): Promise<CachedMessage | undefined> {
+    await this.applyUpdate(message);
+    return this.cache.get(message);
+  }
+
+  private userOp<E extends 'message:recall' | 'message:edit' | 'message:react' | 'message:delete'>(
+    event: E,
+    payload: Parameters<ClientToServerEvents[E]>[0],
+  ) {
+    this.assertOpen();
+    if (this.mode !== 'user') return Promise.reject(new IMError(ERROR_CODES.FORBIDDEN, 'message operations belong to user sessions (a ticket)'));
+    return this.transport.request(event, payload);
+  }
 
   private async keep(summary: ConversationSummary): Promise<CachedConversation> {
     await this.cache.putConversations([summary]);

@@ -33,6 +33,8 @@ export type TransportEvents = {
   conversationChanged: (change: { conversationId: string; version: number }) => void;
   typing: (change: { conversationId: string; userId: string; typing: boolean; expiresInMs: number }) => void;
   presence: (change: { userId: string; online: boolean }) => void;
+  messageUpdated: (message: StoredMessage) => void;
+  messageDeleted: (change: { conversationId: string; seq: number }) => void;
   message: (message: StoredMessage) => void;
   signal: (signal: SignalMessage) => void;
   connectError: (error: IMError) => void;
@@ -99,6 +101,8 @@ export class Transport extends Emitter<TransportEvents> {
     socket.on('conversation:changed', (change) => this.emit('conversationChanged', change));
     socket.on('typing:changed', (change) => this.emit('typing', change));
     socket.on('presence:changed', (change) => this.emit('presence', change));
+    socket.on('message:updated', (message) => this.emit('messageUpdated', message));
+    socket.on('message:deleted', (change) => this.emit('messageDeleted', change));
     socket.on('session:ready', (session) => {
       this.manualAttempts = 0;
       const reconnect = this.everConnected;

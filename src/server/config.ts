@@ -21,6 +21,8 @@ export interface Config {
   ticketTtlSeconds: number;
   /** Concurrent connections per signed-in user; beyond it the oldest is kicked. */
   maxConnectionsPerUser: number;
+  /** How long after sending the sender may recall a message (seconds). */
+  recallWindowSeconds: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -58,9 +60,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(maxConnectionsPerUser) || maxConnectionsPerUser < 1 || maxConnectionsPerUser > 1000) {
     throw new ConfigError('IM_MAX_CONNECTIONS_PER_USER must be a whole number from 1 to 1000');
   }
+  const recallWindowSeconds = Number(env.IM_RECALL_WINDOW ?? LIMITS.RECALL_WINDOW_DEFAULT);
+  if (!Number.isInteger(recallWindowSeconds) || recallWindowSeconds < 0 || recallWindowSeconds > 7 * 24 * 3600) {
+    throw new ConfigError('IM_RECALL_WINDOW must be whole seconds from 0 to 604800');
+  }
   const ticketSecret = env.IM_TICKET_SECRET?.trim() || undefined;
   if (ticketSecret !== undefined && ticketSecret.length < 16) throw new ConfigError('IM_TICKET_SECRET must be at least 16 characters');
   return {
+    recallWindowSeconds,
     ticketSecret,
     ticketTtlSeconds,
     maxConnectionsPerUser,

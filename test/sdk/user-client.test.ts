@@ -243,4 +243,60 @@ describe('IMClient for signed-in users', () => {
     await signIn(omar.userId);
     await online;
   });
+
+  it('recalls, edits, reacts and deletes for me, also for a device that was away', async () => {
+    const pat = await signIn(uniqueId('pat'));
+    const quinnId = uniqueId('quinn');
+    const quinn = await signIn(quinnId);
+    const direct = await pat.conversations.openDirect(quinnId);
+    await listWhere(quinn, (list) => list.length === 1, 'the conversation');
+    const viewOf = (client: IMClient) =>
+      new Promise<import('../../src/sdk/cache/types.js').CachedMessage[]>((resolve) => {
+        const stop = client.messages.observe(direct.id, 100, (messages) => {
+          queueMicrotask(stop);
+          resolve(messages.filter((m) => m.seq !== undefined));
+        });
+      });
+    const quinnGets = nextEvent(quinn, 'message', (m) => m.seq === 3);
+    const first = await pat.messages.send(direct.id, 'typo heer');
+    const second = await pat.messages.send(direct.id, 'oops, wrong chat');
+    await pat.messages.send(direct.id, 'third');
+    await quinnGets;
+
+    const edited = nextEvent(quinn, 'message:update', (m) => m.seq === first.seq && m.editedAt != null);
+    await pat.messages.edit(direct.id, first.seq!, 'typo here');
+    expect((await edited)[0].content).to.deep.equal({ text: 'typo here' });
+
+    const recalled = nextEvent(quinn, 'message:update', (m) => m.seq === second.seq && m.recalled != null);
+    await pat.messages.recall(direct.id, second.seq!);
+    const [tombstone] = await recalled;
+    expect(tombstone.content).to.equal(null);
+    expect(tombstone.recalled!.by).to.equal(pat.userId);
+
+    const reacted = nextEvent(pat, 'message:update', (m) => m.seq === first.seq && Object.keys(m.reactions ?? {}).length > 0);
+    await quinn.messages.react(direct.id, first.seq!, '👍');
+    expect((await reacted)[0].reactions).to.deep.equal({ '👍': [quinnId] });
+
+    // Quinn's second device is away while Pat edits again and Quinn deletes a message for herself.
+    const { ticket } = await ticketFor(quinnId);
+    const tablet = new IMClient({ server: testServer.server, ticket, cache: 'memory' });
+    clients.push(tablet);
+    const stopTablet = tablet.messages.observe(direct.id, 100, () => {});
+    tablet.connect();
+    await connected(tablet);
+    await until(async () => (await viewOf(tablet)).length === 3, 'the tablet to load the conversation');
+    tablet.disconnect();
+    await pat.messages.edit(direct.id, first.seq!, 'typo here (fixed twice)');
+    await quinn.messages.deleteForMe(direct.id, 3);
+    tablet.connect();
+    await until(async () => {
+      const view = await viewOf(tablet);
+      return view.length === 2 && (view[0]!.content as { text: string }).text === 'typo here (fixed twice)';
+    }, 'the tablet to catch up on the edit and the deletion');
+    const tabletView = await viewOf(tablet);
+    expect(tabletView[1]!.recalled?.by).to.equal(pat.userId);
+    stopTablet();
+    // Pat still has the message Quinn deleted for herself.
+    expect((await viewOf(pat)).map((m) => m.seq)).to.deep.equal([1, 2, 3]);
+  });
 });

@@ -76,6 +76,20 @@ export class DexieCache implements MessageCache {
     });
   }
 
+  async replaceStored(message: StoredMessage): Promise<CachedMessage | undefined> {
+    const incoming = fromStored(message);
+    return this.db.transaction('rw', this.db.messages, async () => {
+      const existing = await this.db.messages.get(keyOf(incoming));
+      if (existing?.seq === undefined || (existing.version ?? 0) > (incoming.version ?? 0)) return undefined;
+      await this.db.messages.put(incoming);
+      return incoming;
+    });
+  }
+
+  async removeStored(conversationId: string, classKey: string, seq: number): Promise<void> {
+    await this.db.messages.where('[conversationId+classKey+seq]').equals([conversationId, classKey, seq]).delete();
+  }
+
   async addPending(message: CachedMessage): Promise<void> {
     await this.db.messages.put(message);
   }

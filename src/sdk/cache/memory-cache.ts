@@ -35,6 +35,22 @@ export class MemoryCache implements MessageCache {
     return added;
   }
 
+  async replaceStored(message: StoredMessage): Promise<CachedMessage | undefined> {
+    const incoming = fromStored(message);
+    const existing = this.messages.get(keyOf(incoming));
+    if (existing?.seq === undefined || (existing.version ?? 0) > (incoming.version ?? 0)) return undefined;
+    this.messages.set(keyOf(incoming), incoming);
+    this.notify();
+    return incoming;
+  }
+
+  async removeStored(conversationId: string, classKey: string, seq: number): Promise<void> {
+    for (const [key, message] of this.messages) {
+      if (message.conversationId === conversationId && message.classKey === classKey && message.seq === seq) this.messages.delete(key);
+    }
+    this.notify();
+  }
+
   async addPending(message: CachedMessage): Promise<void> {
     this.messages.set(keyOf(message), message);
     this.notify();

@@ -26,6 +26,11 @@ export interface CachedMessage {
   type?: MessageType;
   mentions?: string[];
   countsUnread?: boolean;
+  editedAt?: number | null;
+  recalled?: { by: string; at: number } | null;
+  reactions?: Record<string, string[]>;
+  /** Sync version of the last edit, recall or reaction. */
+  version?: number;
 }
 
 /** A conversation in the user's list, as the cache keeps it. */
@@ -65,6 +70,10 @@ export function fromStored(message: StoredMessage): CachedMessage {
     type: message.type,
     mentions: message.mentions,
     countsUnread: message.countsUnread,
+    editedAt: message.editedAt,
+    recalled: message.recalled,
+    reactions: message.reactions,
+    version: message.version,
   };
 }
 
@@ -95,6 +104,10 @@ export interface ViewQuery {
 export interface MessageCache {
   /** Inserts or updates stored messages; returns those this cache did not hold as stored yet. */
   putStored(messages: readonly StoredMessage[]): Promise<CachedMessage[]>;
+  /** Replaces a held stored message with a newer state of it (edit, recall, reaction); returns it, or undefined when not held. */
+  replaceStored(message: StoredMessage): Promise<CachedMessage | undefined>;
+  /** Drops a stored message (deleted for me). */
+  removeStored(conversationId: string, classKey: string, seq: number): Promise<void>;
   /** Adds an unsent message (the outbox). */
   addPending(message: CachedMessage): Promise<void>;
   update(key: MessageKey, change: (message: CachedMessage) => CachedMessage): Promise<CachedMessage | undefined>;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ERROR_CODES, errorPayload } from '../../protocol/errors.js';
 import type { UserSocketData } from '../../protocol/events.js';
 import { LIMITS } from '../../protocol/limits.js';
-import type { ConversationSummary, JsonValue, UserId, UserSessionInfo } from '../../protocol/models.js';
+import type { ConversationSummary, JsonValue, StoredMessage, UserId, UserSessionInfo } from '../../protocol/models.js';
 import {
   checkAddMembers,
   checkConversationRef,
@@ -10,6 +10,10 @@ import {
   checkCreateGroup,
   checkMarkRead,
   checkOpenDirect,
+  checkChangesQuery,
+  checkEdit,
+  checkMessageRef,
+  checkReaction,
   checkPresenceQuery,
   checkTyping,
   checkSettings,
@@ -219,6 +223,68 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
       await conversations.markRead(payload.conversationId, userId, message.seq);
     }
     return { id: message.id, seq: message.seq, time: message.time, duplicate };
+  });
+
+  /** A message of this conversation the caller may see, or MESSAGE_NOT_FOUND. */
+  const visibleMessage = async (conversationId: string, seq: number) => {
+    const member = await membership(conversationId);
+    const message = await ctx.store.messageOps.get(conversationId, seq);
+    if (!message || message.seq <= Number(member.joined_seq) || (await ctx.store.messageOps.isDeletedFor(conversationId, seq, userId))) {
+      throw new RequestError(ERROR_CODES.MESSAGE_NOT_FOUND, `no message ${seq} here`);
+    }
+    return message;
+  };
+  const publishUpdate = (message: StoredMessage) => io.to(conversationRoom(message.conversationId)).emit('message:updated', message);
+
+  onRequest(ctx, socket, 'message:recall', sends, checkMessageRef, async ({ conversationId, seq }) => {
+    const message = await visibleMessage(conversationId, seq);
+    if (message.recalled) return message;
+    if (message.type === 'tip') throw new RequestError(ERROR_CODES.FORBIDDEN, 'server tips cannot be recalled');
+    const conversation = await conversations.conversation(conversationId);
+    const isOwner = conversation?.type === 'group' && conversation.owner_id === userId;
+    if (!isOwner) {
+      if (message.senderId !== userId) throw new RequestError(ERROR_CODES.FORBIDDEN, 'only the sender or the group owner can recall a message');
+      if (ctx.clock() - message.time > ctx.config.recallWindowSeconds * 1000) {
+        throw new RequestError(ERROR_CODES.RECALL_WINDOW_PASSED, `messages can be recalled within ${ctx.config.recallWindowSeconds} s of sending`);
+      }
+    }
+    const recalled = await ctx.store.messageOps.recall(conversationId, seq, userId, ctx.clock());
+    publishUpdate(recalled);
+    return recalled;
+  });
+
+  onRequest(ctx, socket, 'message:edit', sends, checkEdit, async ({ conversationId, seq, text }) => {
+    const message = await visibleMessage(conversationId, seq);
+    if (message.senderId !== userId) throw new RequestError(ERROR_CODES.FORBIDDEN, 'only the sender can edit a message');
+    if (message.type !== 'text' || message.recalled) throw new RequestError(ERROR_CODES.FORBIDDEN, 'only text messages that were not recalled can be edited');
+    if (ctx.clock() - message.time > LIMITS.EDIT_WINDOW_MS) throw new RequestError(ERROR_CODES.EDIT_WINDOW_PASSED, 'messages can be edited within 24 hours');
+    const content = typeof message.content === 'object' && message.content !== null && !Array.isArray(message.content) ? message.content : {};
+    const edited = await ctx.store.messageOps.edit(conversationId, seq, { ...content, text }, ctx.clock());
+    publishUpdate(edited);
+    return edited;
+  });
+
+  onRequest(ctx, socket, 'message:react', sends, checkReaction, async ({ conversationId, seq, emoji, on }) => {
+    const message = await visibleMessage(conversationId, seq);
+    if (message.recalled) throw new RequestError(ERROR_CODES.FORBIDDEN, 'a recalled message takes no reactions');
+    if (on && !(emoji in message.reactions) && (await ctx.store.messageOps.emojiCount(conversationId, seq)) >= LIMITS.REACTIONS_PER_MESSAGE_MAX) {
+      throw new RequestError(ERROR_CODES.TOO_MANY_REACTIONS, `at most ${LIMITS.REACTIONS_PER_MESSAGE_MAX} different reactions per message`);
+    }
+    const reacted = await ctx.store.messageOps.react(conversationId, seq, userId, emoji, on, ctx.clock());
+    publishUpdate(reacted);
+    return reacted;
+  });
+
+  onRequest(ctx, socket, 'message:delete', sends, checkMessageRef, async ({ conversationId, seq }) => {
+    await visibleMessage(conversationId, seq);
+    await ctx.store.messageOps.deleteForMe(conversationId, seq, userId);
+    io.to(userSessionsRoom(userId)).emit('message:deleted', { conversationId, seq });
+    return { conversationId, seq };
+  });
+
+  onRequest(ctx, socket, 'message:changes', reads, checkChangesQuery, async ({ conversationId, since, limit }) => {
+    const member = await membership(conversationId);
+    return ctx.store.messageOps.changes(conversationId, userId, since, Number(member.joined_seq), limit);
   });
 
   onRequest(ctx, socket, 'typing:set', typingBucket, checkTyping, async ({ conversationId, typing }) => {

@@ -285,6 +285,18 @@ export class ConversationStore {
         .where('conversation_id', '=', id)
         .where('seq', '>', Number(row.joined_seq))
         .where('seq', '<=', ceiling)
+        .where((eb) =>
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('message_deletions as d')
+                .select('d.seq')
+                .whereRef('d.conversation_id', '=', 'messages.conversation_id')
+                .whereRef('d.seq', '=', 'messages.seq')
+                .where('d.user_id', '=', userId),
+            ),
+          ),
+        )
         .orderBy('seq', 'desc')
         .limit(1)
         .executeTakeFirst(),

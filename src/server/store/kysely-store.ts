@@ -4,8 +4,9 @@ import type { StoredMessage } from '../../protocol/models.js';
 import { MENTION_ALL, roomConversationId } from '../../protocol/models.js';
 import type { Database, MessageTable, RoomTable } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
-import { nextVersion, toMessage } from './rows.js';
+import { nextVersion, toMessage, withReactions } from './rows.js';
 import { ConversationStore } from './conversations.js';
+import { MessageOpsStore } from './message-ops.js';
 import type { AppendResult, HistoryRequest, NewMessage, RoomBinding, Store } from './store.js';
 
 function toBinding(row: Selectable<RoomTable>): RoomBinding {
@@ -21,9 +22,11 @@ function toBinding(row: Selectable<RoomTable>): RoomBinding {
 /** The Store over any Kysely dialect; SQL stays portable between SQLite and PostgreSQL. */
 export class KyselyStore implements Store {
   readonly conversations: ConversationStore;
+  readonly messageOps: MessageOpsStore;
 
   constructor(protected readonly db: Kysely<Database>) {
     this.conversations = new ConversationStore(db);
+    this.messageOps = new MessageOpsStore(db);
   }
 
   async migrate(): Promise<void> {
@@ -152,6 +155,10 @@ export class KyselyStore implements Store {
           type: message.type,
           counts_unread: message.countsUnread ? 1 : 0,
           mentions: message.mentions.length === 0 ? null : JSON.stringify(message.mentions),
+          version: 0,
+          edited_at: null,
+          recalled_by: null,
+          recalled_at: null,
         });
       });
       await trx.insertInto('messages').values(rows).execute();
@@ -213,6 +220,19 @@ export class KyselyStore implements Store {
         ]),
       );
     if (request.minSeq !== undefined) query = query.where('m.seq', '>', request.minSeq);
+    // Deleted for this user: gone from their history.
+    query = query.where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('message_deletions as d')
+            .select('d.seq')
+            .whereRef('d.conversation_id', '=', 'm.conversation_id')
+            .whereRef('d.seq', '=', 'm.seq')
+            .where('d.user_id', '=', userId),
+        ),
+      ),
+    );
     const forward = after !== undefined;
     if (forward) query = query.where('m.seq', '>', after);
     if (before !== undefined) query = query.where('m.seq', '<', before);
@@ -223,7 +243,7 @@ export class KyselyStore implements Store {
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit).map(toMessage);
     if (!forward) page.reverse();
-    return { messages: page, hasMore };
+    return { messages: await withReactions(this.db, page), hasMore };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { sql, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ConversationId, JsonValue, MessageId, MessageType, StoredMessage, UserId } from '../../protocol/models.js';
 import type { Database, MessageTable } from './schema.js';
 
@@ -21,12 +21,36 @@ export function toMessage(row: Selectable<MessageTable>): StoredMessage {
     classId: row.class_id === '' ? null : row.class_id,
     senderId: row.sender_id as UserId,
     clientMsgId: row.client_msg_id,
-    content: JSON.parse(row.content) as JsonValue,
+    content: row.recalled_by === null ? (JSON.parse(row.content) as JsonValue) : null,
     recipients: row.recipients === null ? null : (JSON.parse(row.recipients) as UserId[]),
     time: Number(row.created_at),
     type: row.type as MessageType,
     mentions: row.mentions === null ? [] : (JSON.parse(row.mentions) as string[]),
     countsUnread: Number(row.counts_unread) === 1,
+    editedAt: row.edited_at === null ? null : Number(row.edited_at),
+    recalled: row.recalled_by === null ? null : { by: row.recalled_by as UserId, at: Number(row.recalled_at) },
+    reactions: {},
+    version: Number(row.version),
   };
 }
 
+
+/** Fills in the reactions of messages of one conversation (one query for the whole page). */
+export async function withReactions(db: Kysely<Database>, messages: StoredMessage[]): Promise<StoredMessage[]> {
+  if (messages.length === 0) return messages;
+  const rows = await db
+    .selectFrom('message_reactions')
+    .select(['seq', 'emoji', 'user_id'])
+    .where('conversation_id', '=', messages[0]!.conversationId)
+    .where('seq', 'in', messages.map((message) => message.seq))
+    .orderBy('created_at', 'asc')
+    .execute();
+  if (rows.length === 0) return messages;
+  const bySeq = new Map<number, Record<string, UserId[]>>();
+  for (const row of rows) {
+    const reactions = bySeq.get(Number(row.seq)) ?? {};
+    (reactions[row.emoji] ??= []).push(row.user_id as UserId);
+    bySeq.set(Number(row.seq), reactions);
+  }
+  return messages.map((message) => ({ ...message, reactions: bySeq.get(message.seq) ?? {} }));
+}

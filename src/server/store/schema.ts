@@ -5,6 +5,8 @@ export interface Database {
   messages: MessageTable;
   message_recipients: MessageRecipientTable;
   message_mentions: MessageMentionTable;
+  message_reactions: MessageReactionTable;
+  message_deletions: MessageDeletionTable;
   members: MemberTable;
   counters: CounterTable;
 }
@@ -51,6 +53,11 @@ export interface MessageTable {
   counts_unread: number;
   /** JSON array of mentioned user ids (and '@all'), null when none. */
   mentions: string | null;
+  /** Sync version of the last edit, recall or reaction (0: never changed). */
+  version: number;
+  edited_at: number | null;
+  recalled_by: string | null;
+  recalled_at: number | null;
 }
 
 export interface MessageRecipientTable {
@@ -89,4 +96,20 @@ export interface MemberTable {
 export interface CounterTable {
   name: string;
   value: number;
+}
+
+export interface MessageReactionTable {
+  conversation_id: string;
+  seq: number;
+  emoji: string;
+  user_id: string;
+  created_at: number;
+}
+
+/** "Delete for me": the message is gone from this user's history on all their devices. */
+export interface MessageDeletionTable {
+  conversation_id: string;
+  user_id: string;
+  seq: number;
+  version: number;
 }

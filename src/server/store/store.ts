@@ -1,4 +1,5 @@
 import type { ConversationStore } from './conversations.js';
+import type { MessageOpsStore } from './message-ops.js';
 import type { StoredMessage, JsonValue, MessageType } from '../../protocol/models.js';
 
 export interface RoomBinding {
@@ -47,6 +48,8 @@ export interface HistoryRequest {
 export interface Store {
   /** Conversations of signed-in users: direct and group, members and per-member state. */
   readonly conversations: ConversationStore;
+  /** Recall, edit, reactions and delete-for-me of stored messages. */
+  readonly messageOps: MessageOpsStore;
   migrate(): Promise<void>;
   /** Binds a room, creating it on first use. An active binding is returned unchanged. */
   bindRoom(roomId: string, now: number): Promise<RoomBinding>;

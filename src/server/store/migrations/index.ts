@@ -104,6 +104,33 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('members').addColumn('left_seq', 'bigint').execute();
     },
   },
+  '0004_message_operations': {
+    async up(db: Kysely<any>) {
+      // Every change of a stored message (edit, recall, reaction) takes a new sync version.
+      await db.schema.alterTable('messages').addColumn('version', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('messages').addColumn('edited_at', 'bigint').execute();
+      await db.schema.alterTable('messages').addColumn('recalled_by', 'text').execute();
+      await db.schema.alterTable('messages').addColumn('recalled_at', 'bigint').execute();
+      await db.schema.createIndex('messages_conversation_version').on('messages').columns(['conversation_id', 'version']).execute();
+      await db.schema
+        .createTable('message_reactions')
+        .addColumn('conversation_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('emoji', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_reactions_pk', ['conversation_id', 'seq', 'emoji', 'user_id'])
+        .execute();
+      await db.schema
+        .createTable('message_deletions')
+        .addColumn('conversation_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_deletions_pk', ['conversation_id', 'user_id', 'seq'])
+        .execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
