@@ -43,6 +43,13 @@ export interface ConversationSyncResult {
   version: number;
 }
 
+/** How far one member has read and received a conversation. */
+export interface MemberReceipt {
+  userId: string;
+  readSeq: number;
+  deliveredSeq: number;
+}
+
 export interface UserMessageSendPayload {
   conversationId: string;
   clientMsgId: string;
@@ -132,6 +139,10 @@ export interface ClientToServerEvents {
     payload: { conversationId: string; since: number; limit?: number },
     ack: AckCallback<{ messages: StoredMessage[]; deleted: number[]; version: number; hasMore: boolean }>,
   ) => void;
+  /** One of your devices received the conversation's messages up to `seq` (the SDK sends this itself). */
+  'conversation:delivered': (payload: { conversationId: string; seq: number }, ack: AckCallback<{ deliveredSeq: number }>) => void;
+  /** Every member's read and delivery position (conversations up to 500 members). */
+  'conversation:receipts': (payload: { conversationId: string }, ack: AckCallback<{ receipts: MemberReceipt[] }>) => void;
   /** Who of these users is online now (at most 500 ids). */
   'presence:query': (payload: { userIds: string[] }, ack: AckCallback<{ online: string[] }>) => void;
 }
@@ -143,6 +154,8 @@ export interface ServerToClientEvents {
   'session:kicked': (reason: KickPayload) => void;
   /** A conversation of this user changed (membership, settings, read state on another device): sync. */
   'conversation:changed': (change: { conversationId: string; version: number }) => void;
+  /** A member read or received further (conversations up to 500 members). */
+  'receipt:changed': (change: { conversationId: string } & MemberReceipt) => void;
   /** A stored message was edited, recalled or reacted to: the new state. */
   'message:updated': (message: StoredMessage) => void;
   /** You deleted a message for yourself (on this or another device). */

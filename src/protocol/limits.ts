@@ -47,6 +47,8 @@ export const LIMITS = {
   REACTIONS_PER_MESSAGE_MAX: 50,
   /** Changed messages per `message:changes` page. */
   CHANGES_PAGE_MAX: 200,
+  /** Receipts (who read, who has not) are kept for conversations up to this many members. */
+  RECEIPTS_MEMBERS_MAX: 500,
   /** How long a typing indicator lasts unless renewed. */
   TYPING_TTL_MS: 5000,
   /** REST bodies. */

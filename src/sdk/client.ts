@@ -245,6 +245,14 @@ export class IMClient extends Emitter<IMClientEvents> {
       else this.online.delete(userId);
       this.emit('presence', { userId, online });
     });
+    this.transport.on('receipt', ({ conversationId, userId, readSeq, deliveredSeq }) =>
+      this.enqueue(async () => {
+        await this.cache.updateConversation(conversationId, (c) => ({
+          ...c,
+          receipts: { ...c.receipts, [userId]: { readSeq, deliveredSeq } },
+        }));
+      }),
+    );
     this.transport.on('messageUpdated', (message) => this.enqueue(() => this.applyUpdate(message)));
     this.transport.on('messageDeleted', ({ conversationId, seq }) => this.enqueue(() => this.applyDeletion(conversationId, seq)));
     this.transport.on('conversationChanged', () => this.enqueue(() => this.syncConversations().then(() => undefined)));
@@ -277,6 +285,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.refreshTimer);
+    clearTimeout(this.deliveryTimer);
     for (const timers of this.typers.values()) for (const timer of timers.values()) clearTimeout(timer);
     this.outbox.close();
     this.transport.close();
@@ -327,6 +336,7 @@ export class IMClient extends Emitter<IMClientEvents> {
   private async receive(messages: readonly StoredMessage[], history: boolean, advance: boolean): Promise<void> {
     if (this.closed || messages.length === 0) return;
     await this.cache.putStored(messages);
+    this.noteDelivered(messages);
     if (advance) {
       const last = messages.at(-1)!;
       await this.cache.advanceWatermark(last.conversationId, classKeyOf(last.classId), Math.max(...messages.map((m) => m.seq)));
@@ -440,7 +450,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     if (this.mode !== 'user' || !this.transport.connected) return [];
     const since = await this.cache.getMeta(CONVERSATIONS_VERSION);
     const result = await this.requestWithBackoff(() => this.transport.request('conversation:sync', { since }));
-    await this.cache.putConversations(result.conversations);
+    await this.cache.putConversations(await this.withKnownReceipts(result.conversations));
     await this.cache.setMeta(CONVERSATIONS_VERSION, result.version);
     return result.conversations;
   }
@@ -457,7 +467,10 @@ export class IMClient extends Emitter<IMClientEvents> {
         if (conversation.lastSeq > watermark) await this.syncForward(null, watermark, conversation.id);
         await this.catchUpChanges(conversation);
       }
-      for (const conversationId of this.watched) await this.ensureLatest(conversationId);
+      for (const conversationId of this.watched) {
+        await this.ensureLatest(conversationId);
+        await this.loadReceipts(conversationId);
+      }
     } catch (error) {
       if (this.closed) return;
       console.error('im-elements: catching up failed; reconnecting', error);
@@ -736,9 +749,11 @@ export class IMClient extends Emitter<IMClientEvents> {
     observe: (conversationId: string, limit: number, listener: (messages: CachedMessage[]) => void): (() => void) => {
       if (this.mode === 'user') {
         this.watched.add(conversationId);
-        void this.ensureLatest(conversationId).catch(() => {
-          // Offline: loaded when the session is ready.
-        });
+        void this.ensureLatest(conversationId)
+          .then(() => this.loadReceipts(conversationId))
+          .catch(() => {
+            // Offline: loaded when the session is ready.
+          });
       }
       // Bound to the current class; subscribe again after 'class:change'.
       const query: ViewQuery = { conversationId, classKey: classKeyOf(this.classIdValue), limit };
@@ -851,8 +866,54 @@ export class IMClient extends Emitter<IMClientEvents> {
   }
 
   private async keep(summary: ConversationSummary): Promise<CachedConversation> {
-    await this.cache.putConversations([summary]);
-    return summary;
+    const [kept] = await this.withKnownReceipts([summary]);
+    await this.cache.putConversations([kept!]);
+    return kept!;
+  }
+
+  /** Summaries from the server with the receipts the cache already holds for them. */
+  private async withKnownReceipts(list: readonly ConversationSummary[]): Promise<CachedConversation[]> {
+    return Promise.all(
+      list.map(async (summary) => {
+        const receipts = (await this.cache.getConversation(summary.id))?.receipts;
+        return receipts ? { ...summary, receipts } : summary;
+      }),
+    );
+  }
+
+  /** Fetches every member's read and delivery position of a conversation a view shows. */
+  private async loadReceipts(conversationId: string): Promise<void> {
+    if (this.mode !== 'user' || !this.transport.connected) return;
+    const conversation = await this.cache.getConversation(conversationId);
+    if (!conversation || conversation.memberCount > LIMITS.RECEIPTS_MEMBERS_MAX) return;
+    const { receipts } = await this.transport.request('conversation:receipts', { conversationId });
+    await this.cache.updateConversation(conversationId, (c) => ({
+      ...c,
+      receipts: Object.fromEntries(receipts.map((r) => [r.userId, { readSeq: r.readSeq, deliveredSeq: r.deliveredSeq }])),
+    }));
+  }
+
+  /** Highest seq received from others per conversation, told to the server in one batch shortly after. */
+  private readonly undelivered = new Map<string, number>();
+  private deliveryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private noteDelivered(messages: readonly StoredMessage[]): void {
+    if (this.mode !== 'user') return;
+    for (const message of messages) {
+      if (message.senderId === this.userId) continue;
+      this.undelivered.set(message.conversationId, Math.max(this.undelivered.get(message.conversationId) ?? 0, message.seq));
+    }
+    if (this.undelivered.size === 0 || this.deliveryTimer) return;
+    this.deliveryTimer = setTimeout(() => {
+      this.deliveryTimer = undefined;
+      const batch = [...this.undelivered];
+      this.undelivered.clear();
+      for (const [conversationId, seq] of batch) {
+        this.transport.request('conversation:delivered', { conversationId, seq }).catch(() => {
+          // Offline or rate limited: the next message or reconnect tells it again.
+        });
+      }
+    }, 300);
   }
 
   private userRequest<E extends 'conversation:open-direct' | 'conversation:create-group' | 'conversation:add-members' | 'conversation:leave' | 'conversation:read' | 'conversation:settings' | 'conversation:hide'>(

@@ -3,5 +3,6 @@ export type { IMClientOptions, IMClientEvents, MessageMeta, SendOptions } from '
 export { IMError } from './errors.js';
 export { CCIMManager } from './compat/cc-im-manager.js';
 export type { CCIMOptions, CCIMMessage } from './compat/cc-im-manager.js';
-export type { CachedConversation, CachedMessage, MessageCache, MessageStatus } from './cache/types.js';
+export { receiptsOf } from './cache/types.js';
+export type { CachedConversation, CachedMessage, MessageCache, MessageStatus, ReceiptStatus } from './cache/types.js';
 export type { StateChange } from './transport.js';

@@ -209,6 +209,11 @@ describe('<im-provider> + <im-chat>', () => {
     const received = nextEvent(other, 'message');
     textarea.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, composed: true, cancelable: true }));
     expect((await received)[0].content).to.deep.equal({ text: 'hi back' });
+    // The friend reads it: the status under the own message follows.
+    const own = () => [...root.querySelectorAll<HTMLElement>('li.message.own .status')].at(-1)?.textContent;
+    await until(() => own() === 'Delivered' || own() === 'Read', 'the delivery receipt');
+    await other.conversations.markRead(direct.id);
+    await until(() => own() === 'Read', 'the read receipt');
     await expect(provider).to.be.accessible();
   });
 

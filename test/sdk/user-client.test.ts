@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { IMClient, type IMClientOptions } from '../../src/sdk/client.js';
-import type { CachedConversation } from '../../src/sdk/cache/types.js';
+import { receiptsOf, type CachedConversation } from '../../src/sdk/cache/types.js';
 import { connected, nextEvent, testServer, ticketFor, uniqueId, until } from '../browser-helpers.js';
 
 const clients: IMClient[] = [];
@@ -298,5 +298,31 @@ describe('IMClient for signed-in users', () => {
     stopTablet();
     // Pat still has the message Quinn deleted for herself.
     expect((await viewOf(pat)).map((m) => m.seq)).to.deep.equal([1, 2, 3]);
+  });
+
+  it('shows delivered and read receipts, and who in a group has read', async () => {
+    const rae = await signIn(uniqueId('rae'));
+    const sam = await signIn(uniqueId('sam'));
+    const tia = await signIn(uniqueId('tia'));
+    const direct = await rae.conversations.openDirect(sam.userId);
+    const stop = rae.messages.observe(direct.id, 50, () => {});
+    const sent = await rae.messages.send(direct.id, 'did you get this?');
+    const statusOf = async (conversationId: string) => receiptsOf(await rae.conversations.get(conversationId), sent);
+    await until(async () => (await statusOf(direct.id)).status === 'delivered', 'delivered to sam');
+    await listWhere(sam, (list) => list[0]?.unreadCount === 1, 'sam’s unread');
+    await sam.conversations.markRead(direct.id);
+    await until(async () => (await statusOf(direct.id)).status === 'read', 'read by sam');
+    stop();
+
+    const group = await rae.conversations.createGroup('Trio', [sam.userId, tia.userId]);
+    const stopGroup = rae.messages.observe(group.id, 50, () => {});
+    const question = await rae.messages.send(group.id, 'who has read this?');
+    await listWhere(tia, (list) => list.some((c) => c.id === group.id && c.lastSeq >= question.seq!), 'tia to get it');
+    await tia.conversations.markRead(group.id);
+    await until(async () => receiptsOf(await rae.conversations.get(group.id), question).readBy.length === 1, 'tia’s read');
+    const receipts = receiptsOf(await rae.conversations.get(group.id), question);
+    expect(receipts.readBy).to.deep.equal([tia.userId]);
+    expect(receipts.unreadBy).to.deep.equal([sam.userId]);
+    stopGroup();
   });
 });

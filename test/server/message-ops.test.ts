@@ -107,4 +107,25 @@ describe('message operations', () => {
     assert.deepEqual([none.messages, none.deleted], [[], []]);
     assert.equal((await requestError(ben.socket, 'message:changes', { conversationId: id, since: -1 })).code, 'INVALID_PAYLOAD');
   });
+
+  test('receipts: delivery and read positions per member, pushed to the conversation', async () => {
+    const { owner, ann, ben, id, send } = await group();
+    const { seq } = await send(ann, 'did everyone get this?');
+    const delivered = await requestOk<{ deliveredSeq: number }>(ben.socket, 'conversation:delivered', { conversationId: id, seq: 999 });
+    assert.equal(delivered.deliveredSeq, seq, 'clamped to the last message');
+    const pushed = await waitFor(ann.socket, (e) => e.event === 'receipt:changed' && (e.args[0] as { userId: string }).userId === 'ben', 'ben’s receipt');
+    assert.deepEqual(pushed.args[0], { conversationId: id, userId: 'ben', readSeq: 0, deliveredSeq: seq });
+    const lower = await requestOk<{ deliveredSeq: number }>(ben.socket, 'conversation:delivered', { conversationId: id, seq: 1 });
+    assert.equal(lower.deliveredSeq, seq, 'never moves back');
+    await requestOk(owner.socket, 'conversation:read', { conversationId: id, seq });
+    const { receipts } = await requestOk<{ receipts: { userId: string; readSeq: number; deliveredSeq: number }[] }>(ann.socket, 'conversation:receipts', {
+      conversationId: id,
+    });
+    assert.deepEqual(receipts, [
+      { userId: 'ann', readSeq: seq, deliveredSeq: seq },
+      { userId: 'ben', readSeq: 0, deliveredSeq: seq },
+      { userId: 'owner', readSeq: seq, deliveredSeq: seq },
+    ]);
+    assert.equal((await requestError(ann.socket, 'conversation:receipts', { conversationId: 'group:nope' })).code, 'NOT_MEMBER');
+  });
 });

@@ -2,7 +2,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { JsonValue } from '../../protocol/models.js';
-import type { CachedMessage } from '../../sdk/cache/types.js';
+import { receiptsOf, type CachedConversation, type CachedMessage } from '../../sdk/cache/types.js';
 import { IMError } from '../../sdk/errors.js';
 import { ClientController } from '../controllers/client-controller.js';
 import { MessagesController } from '../controllers/messages-controller.js';
@@ -68,6 +68,10 @@ export class ImChat extends LitElement {
   @state() private draft = '';
   @state() private olderState: 'idle' | 'loading' | 'done' | 'error' = 'idle';
   @state() private notice: string | undefined;
+  /** User sessions: the conversation shown (name, members' receipts). */
+  @state() private conversation: CachedConversation | undefined;
+  private offConversation: (() => void) | undefined;
+  private watchedConversation: string | undefined;
 
   @query('.log') private log!: HTMLElement;
   @query('textarea') private input!: HTMLTextAreaElement;
@@ -89,8 +93,33 @@ export class ImChat extends LitElement {
     return this.conversationId ?? this.connection.client?.conversationId;
   }
 
+  /** Follows the shown conversation's record in a user session (title and receipts). */
+  private watchConversation(): void {
+    const client = this.connection.client;
+    const id = client?.mode === 'user' ? this.activeConversation : undefined;
+    const key = id && client ? `${client.userId}/${id}` : undefined;
+    if (key === this.watchedConversation) return;
+    this.watchedConversation = key;
+    this.offConversation?.();
+    this.offConversation = undefined;
+    this.conversation = undefined;
+    if (client && id && this.isConnected) {
+      this.offConversation = client.conversations.observe((list) => {
+        this.conversation = list.find((c) => c.id === id);
+      });
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.offConversation?.();
+    this.offConversation = undefined;
+    this.watchedConversation = undefined;
+  }
+
   protected override willUpdate(_changed: PropertyValues<this>): void {
     this.view.watch(this.connection.client, this.activeConversation, this.connection.classId);
+    this.watchConversation();
     if (this.log) {
       const { scrollTop, scrollHeight, clientHeight } = this.log;
       this.stickToBottom = scrollHeight - scrollTop - clientHeight < 48;
@@ -197,10 +226,19 @@ export class ImChat extends LitElement {
         ? `Not sent${message.error ? `: ${message.error.message}` : ''}`
         : message.status === 'sending'
           ? 'Sending…'
-          : 'Sent';
+          : this.receiptLabel(message);
     return html`<span class="status">${label}</span>${message.status === 'failed'
         ? html`<button class="retry" type="button" @click=${() => this.retry(message)}>Retry</button>`
         : nothing}`;
+  }
+
+  /** 'Sent', 'Delivered' or 'Read' (direct chats), 'Read by N' (groups), from the members' receipts. */
+  private receiptLabel(message: CachedMessage): string {
+    const conversation = this.conversation;
+    if (!conversation?.receipts) return 'Sent';
+    const { status, readBy } = receiptsOf(conversation, message);
+    if (conversation.type === 'group') return readBy.length > 0 ? `Read by ${readBy.length}` : status === 'delivered' ? 'Delivered' : 'Sent';
+    return status === 'read' ? 'Read' : status === 'delivered' ? 'Delivered' : 'Sent';
   }
 
   private renderMessages() {
@@ -243,7 +281,7 @@ export class ImChat extends LitElement {
 
   protected override render() {
     const { state } = this.connection;
-    const title = this.heading ?? (this.connection.client?.roomId || 'Chat');
+    const title = this.heading ?? (this.conversation?.name || this.conversation?.peerId || this.connection.client?.roomId || 'Chat');
     const messages = this.view.messages;
     return html`
       <header part="header">

@@ -34,7 +34,28 @@ export interface CachedMessage {
 }
 
 /** A conversation in the user's list, as the cache keeps it. */
-export type CachedConversation = ConversationSummary;
+export interface CachedConversation extends ConversationSummary {
+  /** Each member's read and delivery position, once a view of the conversation asked for them. */
+  receipts?: Record<string, { readSeq: number; deliveredSeq: number }>;
+}
+
+export type ReceiptStatus = 'sent' | 'delivered' | 'read';
+
+/**
+ * Receipts of one stored message: who of the other members has read it, who has not, and the
+ * status the sender sees (read by anyone → 'read', received by anyone → 'delivered').
+ */
+export function receiptsOf(
+  conversation: CachedConversation | undefined,
+  message: { seq?: number; senderId: string },
+): { status: ReceiptStatus; readBy: string[]; unreadBy: string[] } {
+  const members = Object.entries(conversation?.receipts ?? {}).filter(([userId]) => userId !== message.senderId);
+  const seq = message.seq ?? Number.MAX_SAFE_INTEGER;
+  const readBy = members.filter(([, r]) => r.readSeq >= seq).map(([userId]) => userId);
+  const unreadBy = members.filter(([, r]) => r.readSeq < seq).map(([userId]) => userId);
+  const delivered = members.some(([, r]) => r.deliveredSeq >= seq);
+  return { status: readBy.length > 0 ? 'read' : delivered ? 'delivered' : 'sent', readBy, unreadBy };
+}
 
 /** List order: pinned first, then by last activity, newest first. */
 export function compareConversations(a: CachedConversation, b: CachedConversation): number {

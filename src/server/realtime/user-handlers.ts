@@ -181,11 +181,35 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     return { conversationId };
   });
 
+  /** Tells the conversation how far this user read and received, where receipts are kept. */
+  const publishReceipt = async (conversationId: string) => {
+    if ((await conversations.memberCount(conversationId)) > LIMITS.RECEIPTS_MEMBERS_MAX) return;
+    const mine = (await conversations.receipts(conversationId)).find((receipt) => receipt.userId === userId);
+    if (mine) io.to(conversationRoom(conversationId)).emit('receipt:changed', { conversationId, ...mine });
+  };
+
   onRequest(ctx, socket, 'conversation:read', reads, checkMarkRead, async ({ conversationId, seq }) => {
     await membership(conversationId);
     const readSeq = await conversations.markRead(conversationId, userId, seq);
     await announce(io, ctx, conversationId, [userId]);
+    await publishReceipt(conversationId);
     return { readSeq };
+  });
+
+  onRequest(ctx, socket, 'conversation:delivered', reads, checkMarkRead, async ({ conversationId, seq }) => {
+    const member = await membership(conversationId);
+    const before = Number(member.delivered_seq);
+    const deliveredSeq = await conversations.markDelivered(conversationId, userId, seq);
+    if (deliveredSeq > before) await publishReceipt(conversationId);
+    return { deliveredSeq };
+  });
+
+  onRequest(ctx, socket, 'conversation:receipts', reads, checkConversationRef, async ({ conversationId }) => {
+    await membership(conversationId);
+    if ((await conversations.memberCount(conversationId)) > LIMITS.RECEIPTS_MEMBERS_MAX) {
+      throw new RequestError(ERROR_CODES.TOO_MANY_MEMBERS, `receipts are kept for conversations of up to ${LIMITS.RECEIPTS_MEMBERS_MAX} members`);
+    }
+    return { receipts: await conversations.receipts(conversationId) };
   });
 
   onRequest(ctx, socket, 'conversation:settings', reads, checkSettings, async ({ conversationId, ...settings }) => {

@@ -40,6 +40,7 @@ export class ConversationStore {
         joined_at: now,
         joined_seq: joinedSeq,
         read_seq: joinedSeq,
+        delivered_seq: joinedSeq,
         hidden_seq: -1,
         pinned: 0,
         muted: 0,
@@ -170,7 +171,7 @@ export class ConversationStore {
       const conversation = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
       const member = await trx
         .selectFrom('members')
-        .select('read_seq')
+        .select(['read_seq', 'delivered_seq'])
         .where('conversation_id', '=', conversationId)
         .where('user_id', '=', userId)
         .executeTakeFirstOrThrow();
@@ -178,11 +179,43 @@ export class ConversationStore {
       if (target <= Number(member.read_seq)) return Number(member.read_seq);
       await trx
         .updateTable('members')
-        .set({ read_seq: target, version: await nextVersion(trx) })
+        .set({ read_seq: target, delivered_seq: Math.max(Number(member.delivered_seq), target), version: await nextVersion(trx) })
         .where('conversation_id', '=', conversationId)
         .where('user_id', '=', userId)
         .execute();
       return target;
+    });
+  }
+
+  /** Received up to `seq` on some device (never backwards, never past the last message). */
+  async markDelivered(conversationId: string, userId: string, seq: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const { last_seq } = await trx.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirstOrThrow();
+      const member = await trx
+        .selectFrom('members')
+        .select('delivered_seq')
+        .where('conversation_id', '=', conversationId)
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow();
+      const target = Math.min(seq, Number(last_seq));
+      if (target <= Number(member.delivered_seq)) return Number(member.delivered_seq);
+      await trx.updateTable('members').set({ delivered_seq: target }).where('conversation_id', '=', conversationId).where('user_id', '=', userId).execute();
+      return target;
+    });
+  }
+
+  /** Every active member's read and delivery position (receipts). */
+  async receipts(conversationId: string): Promise<{ userId: string; readSeq: number; deliveredSeq: number }[]> {
+    const rows = await this.db
+      .selectFrom('members')
+      .select(['user_id', 'read_seq', 'delivered_seq', 'joined_seq'])
+      .where('conversation_id', '=', conversationId)
+      .where('left', '=', 0)
+      .orderBy('user_id')
+      .execute();
+    return rows.map((row) => {
+      const readSeq = Math.max(Number(row.read_seq), Number(row.joined_seq));
+      return { userId: row.user_id, readSeq, deliveredSeq: Math.max(Number(row.delivered_seq), readSeq) };
     });
   }
 

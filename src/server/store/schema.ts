@@ -82,6 +82,8 @@ export interface MemberTable {
   /** Messages up to this seq were sent before the user joined: not theirs to read. */
   joined_seq: number;
   read_seq: number;
+  /** Highest seq one of the member's devices has received (receipts). */
+  delivered_seq: number;
   /** "Deleted for me" up to this seq (-1: never): hidden from the list until a newer message arrives. */
   hidden_seq: number;
   pinned: number;

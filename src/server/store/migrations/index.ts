@@ -131,6 +131,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_member_delivered_seq': {
+    async up(db: Kysely<any>) {
+      // Delivery receipts: the highest seq one of the member's devices received.
+      await db.schema.alterTable('members').addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
