@@ -29,6 +29,7 @@ import {
   type CachedConversation,
   type CachedMessage,
   type MessageCache,
+  type SearchQuery,
   type ViewQuery,
 } from './cache/types.js';
 import { Emitter } from './emitter.js';
@@ -744,6 +745,12 @@ export class IMClient extends Emitter<IMClientEvents> {
       await this.userOp('message:delete', { conversationId, seq });
       await this.applyDeletion(conversationId, seq);
     },
+
+    /**
+     * Searches the messages cached on this device (no server round trip): text (all words, case
+     * and accents ignored), sender, type, time range, one conversation or all. Newest first.
+     */
+    search: (query: SearchQuery): Promise<CachedMessage[]> => this.cache.search(query),
 
     /** Live view of the newest `limit` messages of a conversation plus unsent ones. */
     observe: (conversationId: string, limit: number, listener: (messages: CachedMessage[]) => void): (() => void) => {

@@ -325,4 +325,37 @@ describe('IMClient for signed-in users', () => {
     expect(receipts.unreadBy).to.deep.equal([sam.userId]);
     stopGroup();
   });
+
+  it('searches cached messages by text, sender, type and time, offline too', async () => {
+    const uma = await signIn(uniqueId('uma'));
+    const vic = await signIn(uniqueId('vic'));
+    const direct = await uma.conversations.openDirect(vic.userId);
+    const group = await uma.conversations.createGroup('Café', [vic.userId]);
+    const before = Date.now();
+    await uma.messages.send(direct.id, 'The Café opens at nine');
+    await vic.messages.send(direct.id, 'see you at the cafe');
+    await uma.messages.send(group.id, 'Agenda for the café meeting');
+    await uma.messages.send(group.id, { poll: 'coffee?' }, { type: 'custom' });
+    const recalled = await uma.messages.send(group.id, 'cafe secret');
+    await uma.messages.recall(group.id, recalled.seq!);
+    // Vic's message reaches Uma's cache through the open view.
+    const stop = uma.messages.observe(direct.id, 50, () => {});
+    await until(async () => (await uma.messages.search({ senderId: vic.userId })).length === 1, 'vic’s message in the cache');
+    stop();
+    uma.disconnect();
+
+    const texts = (found: { content: unknown }[]) => found.map((m) => (m.content as { text?: string }).text ?? m.content);
+    expect(texts(await uma.messages.search({ text: 'CAFE' }))).to.deep.equal([
+      'Agenda for the café meeting',
+      'see you at the cafe',
+      'The Café opens at nine',
+    ]);
+    expect(texts(await uma.messages.search({ text: 'cafe', conversationId: direct.id, senderId: uma.userId }))).to.deep.equal([
+      'The Café opens at nine',
+    ]);
+    expect(texts(await uma.messages.search({ type: 'custom' }))).to.deep.equal([{ poll: 'coffee?' }]);
+    expect(await uma.messages.search({ text: 'secret' })).to.deep.equal([], 'recalled messages are not found');
+    expect(await uma.messages.search({ text: 'cafe', to: before - 1 })).to.deep.equal([]);
+    expect(texts(await uma.messages.search({ text: 'agenda meeting' }))).to.deep.equal(['Agenda for the café meeting']);
+  });
 });

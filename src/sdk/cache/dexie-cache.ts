@@ -3,7 +3,9 @@ import type { StoredMessage } from '../../protocol/models.js';
 import {
   compareConversations,
   fromStored,
+  matchesSearch,
   type CachedConversation,
+  type SearchQuery,
   type CachedMessage,
   type MessageCache,
   type MessageKey,
@@ -192,6 +194,15 @@ export class DexieCache implements MessageCache {
   async pendingConversations(): Promise<string[]> {
     const pending = await this.db.messages.where('status').equals('sending').toArray();
     return [...new Set(pending.map((m) => m.conversationId))];
+  }
+
+  async search(query: SearchQuery): Promise<CachedMessage[]> {
+    // A scan of the cached messages (bounded by what this device holds), narrowed by index where it can be.
+    const collection = query.conversationId
+      ? this.db.messages.where('[conversationId+status+createdAt]').between([query.conversationId, 'sent', Dexie.minKey], [query.conversationId, 'sent', Dexie.maxKey])
+      : this.db.messages.where('status').equals('sent');
+    const found = await collection.filter((message) => matchesSearch(message, query)).toArray();
+    return found.sort((a, b) => (b.time ?? b.createdAt) - (a.time ?? a.createdAt)).slice(0, query.limit ?? 50);
   }
 
   async getMeta(key: string): Promise<number> {

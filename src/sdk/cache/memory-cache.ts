@@ -2,7 +2,9 @@ import type { StoredMessage } from '../../protocol/models.js';
 import {
   compareConversations,
   compareForDisplay,
+  matchesSearch,
   type CachedConversation,
+  type SearchQuery,
   fromStored,
   type CachedMessage,
   type MessageCache,
@@ -145,6 +147,13 @@ export class MemoryCache implements MessageCache {
 
   async pendingConversations(): Promise<string[]> {
     return [...new Set([...this.messages.values()].filter((m) => m.status === 'sending').map((m) => m.conversationId))];
+  }
+
+  async search(query: SearchQuery): Promise<CachedMessage[]> {
+    return [...this.messages.values()]
+      .filter((message) => matchesSearch(message, query))
+      .sort((a, b) => (b.time ?? b.createdAt) - (a.time ?? a.createdAt))
+      .slice(0, query.limit ?? 50);
   }
 
   async getMeta(key: string): Promise<number> {

@@ -39,6 +39,49 @@ export interface CachedConversation extends ConversationSummary {
   receipts?: Record<string, { readSeq: number; deliveredSeq: number }>;
 }
 
+/** Local search over cached messages; every field narrows the result. */
+export interface SearchQuery {
+  /** Words that must all appear in the message text (case- and accent-insensitive). */
+  text?: string;
+  conversationId?: string;
+  senderId?: string;
+  type?: MessageType;
+  /** Server time range, ms since the epoch (inclusive). */
+  from?: number;
+  to?: number;
+  /** Most results (default 50). */
+  limit?: number;
+}
+
+/** The searchable text of a message: a string content, or the `text` of an object content. */
+export function searchableText(message: CachedMessage): string {
+  const { content } = message;
+  if (typeof content === 'string') return content;
+  if (content && typeof content === 'object' && !Array.isArray(content) && typeof content.text === 'string') return content.text;
+  return '';
+}
+
+const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase();
+
+/** True when a stored, not recalled message matches every field of the query. */
+export function matchesSearch(message: CachedMessage, query: SearchQuery): boolean {
+  if (message.seq === undefined || message.recalled) return false;
+  if (query.conversationId !== undefined && message.conversationId !== query.conversationId) return false;
+  if (query.senderId !== undefined && message.senderId !== query.senderId) return false;
+  if (query.type !== undefined && (message.type ?? 'custom') !== query.type) return false;
+  const time = message.time ?? message.createdAt;
+  if (query.from !== undefined && time < query.from) return false;
+  if (query.to !== undefined && time > query.to) return false;
+  if (query.text) {
+    const haystack = fold(searchableText(message));
+    return fold(query.text)
+      .split(/\s+/)
+      .filter(Boolean)
+      .every((word) => haystack.includes(word));
+  }
+  return true;
+}
+
 export type ReceiptStatus = 'sent' | 'delivered' | 'read';
 
 /**
@@ -159,6 +202,8 @@ export interface MessageCache {
   observeConversations(listener: (conversations: CachedConversation[]) => void): () => void;
   /** Ids of conversations with unsent messages. */
   pendingConversations(): Promise<string[]>;
+  /** Stored messages held in the cache that match, newest first (local search). */
+  search(query: SearchQuery): Promise<CachedMessage[]>;
   /** Small numbers kept with the cache (the conversation sync version). */
   getMeta(key: string): Promise<number>;
   setMeta(key: string, value: number): Promise<void>;
