@@ -65,6 +65,8 @@ export const ERROR_CODES = {
   EDIT_WINDOW_PASSED: 'EDIT_WINDOW_PASSED',
   /** A message has as many different reactions as allowed. */
   TOO_MANY_REACTIONS: 'TOO_MANY_REACTIONS',
+  /** The conversation is over its message rate; low-priority messages are dropped first. */
+  CONVERSATION_BUSY: 'CONVERSATION_BUSY',
   /** Kick reason: the server is shutting down. */
   SERVER_SHUTDOWN: 'SERVER_SHUTDOWN',
 } as const;
@@ -80,6 +82,7 @@ export interface ErrorPayload {
 /** Errors a client may retry with the same client message id. */
 export const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   ERROR_CODES.RATE_LIMITED,
+  ERROR_CODES.CONVERSATION_BUSY,
   ERROR_CODES.INTERNAL,
   ERROR_CODES.TIMEOUT,
   ERROR_CODES.NOT_CONNECTED,

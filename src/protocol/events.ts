@@ -60,6 +60,10 @@ export interface UserMessageSendPayload {
   mentions?: string[];
   /** False: the message does not count as unread for anyone. */
   countUnread?: boolean;
+  /** Not stored, not counted: delivered to who is online now (as `signal:received` kind `online`). */
+  onlineOnly?: boolean;
+  /** Over the conversation's message rate, `low` is dropped first and `high` always passes. */
+  priority?: 'high' | 'normal' | 'low';
 }
 
 export interface UserHistoryQuery extends HistoryQuery {
@@ -84,6 +88,8 @@ export interface MessageSendPayload {
   users?: string | string[] | null;
   /** Class the message belongs to; defaults to the connection's class. */
   classId?: string | null;
+  /** Over the room's message rate, `low` is dropped first and `high` always passes. */
+  priority?: 'high' | 'normal' | 'low';
 }
 
 export interface HistoryQuery {

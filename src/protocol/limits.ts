@@ -47,6 +47,8 @@ export const LIMITS = {
   REACTIONS_PER_MESSAGE_MAX: 50,
   /** Changed messages per `message:changes` page. */
   CHANGES_PAGE_MAX: 200,
+  /** Messages per second one conversation takes before dropping by priority (configurable). */
+  CONVERSATION_RATE_DEFAULT: 40,
   /** Receipts (who read, who has not) are kept for conversations up to this many members. */
   RECEIPTS_MEMBERS_MAX: 500,
   /** How long a typing indicator lasts unless renewed. */

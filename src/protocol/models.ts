@@ -101,7 +101,8 @@ export interface UserSessionInfo {
 
 /** A transient (not stored) message: room broadcast or custom command. */
 export interface SignalMessage {
-  kind: 'room' | 'custom';
+  /** `room` broadcast, `custom` command, `online`: an online-only message in a user conversation. */
+  kind: 'room' | 'custom' | 'online';
   conversationId: ConversationId;
   senderId: UserId;
   content: JsonValue;

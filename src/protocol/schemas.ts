@@ -159,10 +159,18 @@ export function checkCommand(value: unknown): Checked<CommandPayload & { users: 
   return ok({ content: content.value, users: users.value });
 }
 
+function checkPriority(value: unknown): Checked<'high' | 'normal' | 'low'> {
+  if (value === undefined) return ok('normal');
+  if (value !== 'high' && value !== 'normal' && value !== 'low') return invalid("priority must be 'high', 'normal' or 'low'");
+  return ok(value);
+}
+
 export function checkMessageSend(
   value: unknown,
-): Checked<{ content: JsonValue; clientMsgId: string; users: string[] | null; classId: string | null | undefined }> {
+): Checked<{ content: JsonValue; clientMsgId: string; users: string[] | null; classId: string | null | undefined; priority: 'high' | 'normal' | 'low' }> {
   if (!isRecord(value)) return invalid('payload must be an object');
+  const priority = checkPriority(value.priority);
+  if (!priority.ok) return fail(priority.error);
   if (typeof value.clientMsgId !== 'string' || !CLIENT_MSG_ID_PATTERN.test(value.clientMsgId)) {
     return fail(errorPayload(ERROR_CODES.INVALID_CLIENT_MSG_ID, 'clientMsgId must be a UUID'));
   }
@@ -180,7 +188,7 @@ export function checkMessageSend(
     if (!checked.ok) return fail(checked.error);
     classId = checked.value;
   }
-  return ok({ content: content.value, clientMsgId: value.clientMsgId.toLowerCase(), users, classId });
+  return ok({ content: content.value, clientMsgId: value.clientMsgId.toLowerCase(), users, classId, priority: priority.value });
 }
 
 export function checkHistoryQuery(
@@ -310,10 +318,15 @@ export function checkUserMessageSend(value: unknown): Checked<{
   content: JsonValue;
   mentions: string[];
   countUnread: boolean;
+  onlineOnly: boolean;
+  priority: 'high' | 'normal' | 'low';
 }> {
   const ref = checkConversationRef(value);
   if (!ref.ok) return ref;
   const fields = value as Record<string, unknown>;
+  const priority = checkPriority(fields.priority);
+  if (!priority.ok) return fail(priority.error);
+  if (fields.onlineOnly !== undefined && typeof fields.onlineOnly !== 'boolean') return invalid('onlineOnly must be a boolean');
   if (typeof fields.clientMsgId !== 'string' || !CLIENT_MSG_ID_PATTERN.test(fields.clientMsgId)) {
     return fail(errorPayload(ERROR_CODES.INVALID_CLIENT_MSG_ID, 'clientMsgId must be a UUID'));
   }
@@ -350,6 +363,8 @@ export function checkUserMessageSend(value: unknown): Checked<{
     content: content.value,
     mentions,
     countUnread: fields.countUnread !== false,
+    onlineOnly: fields.onlineOnly === true,
+    priority: priority.value,
   });
 }
 

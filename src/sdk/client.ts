@@ -99,6 +99,10 @@ export interface SendOptions {
   mentions?: string[];
   /** User sessions: false keeps the message out of everyone's unread count. */
   countUnread?: boolean;
+  /** User sessions: not stored, not counted; delivered to who is online now as a `signal` (kind `online`). */
+  onlineOnly?: boolean;
+  /** Over the conversation's message rate, `low` is dropped first (CONVERSATION_BUSY) and `high` always passes. */
+  priority?: 'high' | 'normal' | 'low';
 }
 
 /** Total unread of a list: muted and hidden conversations do not count. */
@@ -533,6 +537,22 @@ export class IMClient extends Emitter<IMClientEvents> {
     if (await this.renewTicket()) this.connect();
   }
 
+  /** An online-only message: straight to the server, never cached, never retried. */
+  private async sendOnline(conversationId: string, content: JsonValue, options: SendOptions): Promise<CachedMessage> {
+    const type = options.type ?? (typeof content === 'string' ? 'text' : 'custom');
+    const body = type === 'text' && typeof content === 'string' ? { text: content } : content;
+    const clientMsgId = newClientMsgId();
+    const { time } = await this.transport.request('message:send', {
+      conversationId,
+      clientMsgId,
+      type,
+      content: body,
+      onlineOnly: true,
+      ...(options.priority ? { priority: options.priority } : {}),
+    });
+    return { conversationId, senderId: this.userId, clientMsgId, classKey: '', content: body, recipients: null, status: 'sent', createdAt: time, time, type };
+  }
+
   /** The `message:send` payload of a queued message. */
   private sendPayloadOf(message: CachedMessage): MessageSendPayload | UserMessageSendPayload {
     if (this.mode === 'room') {
@@ -541,6 +561,7 @@ export class IMClient extends Emitter<IMClientEvents> {
         clientMsgId: message.clientMsgId,
         users: message.recipients,
         classId: message.classKey === '' ? null : message.classKey,
+        ...(message.priority ? { priority: message.priority } : {}),
       };
     }
     return {
@@ -550,6 +571,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       content: message.content,
       ...(message.mentions && message.mentions.length > 0 ? { mentions: message.mentions } : {}),
       ...(message.countsUnread === false ? { countUnread: false } : {}),
+      ...(message.priority ? { priority: message.priority } : {}),
     };
   }
 
@@ -649,6 +671,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     send: async (conversationId: string, content: JsonValue, options: SendOptions = {}): Promise<CachedMessage> => {
       this.assertOpen();
       this.assertConversation(conversationId);
+      if (options.onlineOnly && this.mode === 'user') return this.sendOnline(conversationId, content, options);
       const users = options.users === undefined || options.users === null ? null : [options.users].flat();
       const userSession = this.mode === 'user';
       const type = options.type ?? (typeof content === 'string' ? 'text' : 'custom');
@@ -664,6 +687,7 @@ export class IMClient extends Emitter<IMClientEvents> {
         ...(userSession
           ? { type, mentions: options.mentions ?? [], countsUnread: options.countUnread !== false }
           : {}),
+        ...(options.priority && options.priority !== 'normal' ? { priority: options.priority } : {}),
       };
       await this.cache.addPending(message);
       this.emit('message:update', message);

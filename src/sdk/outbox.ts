@@ -115,7 +115,9 @@ export class Outbox {
       result = await this.transport.request('message:send', this.payloadOf(message));
     } catch (error) {
       const imError = error instanceof IMError ? error : new IMError(ERROR_CODES.INTERNAL, String(error));
-      if (imError.retryable) {
+      // A busy conversation drops low-priority messages for good; others wait their turn.
+      const dropped = imError.code === ERROR_CODES.CONVERSATION_BUSY && message.priority === 'low';
+      if (imError.retryable && !dropped) {
         this.scheduleRetry(imError);
         return false;
       }

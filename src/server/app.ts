@@ -12,6 +12,7 @@ import { registerRoomBindingRoutes } from './http/room-binding.js';
 import { registerStaticRoutes } from './http/static.js';
 import { registerUserRoutes } from './http/users.js';
 import { createRoomAuth } from './realtime/auth.js';
+import { ConversationRates } from './realtime/rate-limit.js';
 import { registerRoomHandlers } from './realtime/room-handlers.js';
 import { registerUserHandlers } from './realtime/user-handlers.js';
 import { conversationRoom, type IMServer } from './realtime/types.js';
@@ -56,7 +57,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
       void sendError(reply, tooLong ? 414 : 400, ERROR_CODES.INVALID_PAYLOAD, tooLong ? 'the URL is too long' : 'the URL is malformed');
     },
   });
-  const ctx: ServerContext = { config, secrets, store, writer: new MessageWriter(store, deps.maxCommitBatch), clock, log: http.log };
+  const ctx: ServerContext = {
+    config,
+    secrets,
+    store,
+    writer: new MessageWriter(store, deps.maxCommitBatch),
+    clock,
+    log: http.log,
+    rates: new ConversationRates(config.conversationRate, clock),
+  };
 
   // Bodies are parsed by the routes themselves so that any malformed body gets our coded error.
   http.removeAllContentTypeParsers();

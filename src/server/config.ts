@@ -23,6 +23,8 @@ export interface Config {
   maxConnectionsPerUser: number;
   /** How long after sending the sender may recall a message (seconds). */
   recallWindowSeconds: number;
+  /** Messages per second one conversation takes before dropping by priority. */
+  conversationRate: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -64,9 +66,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(recallWindowSeconds) || recallWindowSeconds < 0 || recallWindowSeconds > 7 * 24 * 3600) {
     throw new ConfigError('IM_RECALL_WINDOW must be whole seconds from 0 to 604800');
   }
+  const conversationRate = Number(env.IM_CONVERSATION_RATE ?? LIMITS.CONVERSATION_RATE_DEFAULT);
+  if (!Number.isInteger(conversationRate) || conversationRate < 1 || conversationRate > 100_000) {
+    throw new ConfigError('IM_CONVERSATION_RATE must be a whole number of messages per second from 1 to 100000');
+  }
   const ticketSecret = env.IM_TICKET_SECRET?.trim() || undefined;
   if (ticketSecret !== undefined && ticketSecret.length < 16) throw new ConfigError('IM_TICKET_SECRET must be at least 16 characters');
   return {
+    conversationRate,
     recallWindowSeconds,
     ticketSecret,
     ticketTtlSeconds,

@@ -54,6 +54,9 @@ export async function startServer(
   const dataDir = overrides.dataDir ?? tempDir('im-test-data-');
   const config: Config = {
     ...loadConfig({}),
+    // Tests that blast one conversation measure ordering and durability, not the per-conversation
+    // rate; the rate has tests of its own that set it.
+    conversationRate: 100_000,
     port: 0,
     host: '127.0.0.1',
     dataDir,

@@ -129,3 +129,39 @@ describe('message operations', () => {
     assert.equal((await requestError(ann.socket, 'conversation:receipts', { conversationId: 'group:nope' })).code, 'NOT_MEMBER');
   });
 });
+
+describe('send options', () => {
+  test('over a conversation’s rate, low priority is dropped first, normal next, high always passes', async () => {
+    // A clock that stands still: no token comes back during the test, so the outcome is exact.
+    const frozen = Date.now();
+    const rated = await startServer({ conversationRate: 2 }, { clock: () => frozen });
+    const owner = await signIn(rated, 'owner');
+    const { id } = await requestOk<{ id: string }>(owner.socket, 'conversation:create-group', { name: 'Busy', members: [] });
+    const send = (priority: string) =>
+      requestOk<{ seq: number }>(owner.socket, 'message:send', { conversationId: id, clientMsgId: uuid(), content: { text: priority }, priority }).then(
+        () => 'ok',
+        () => 'x',
+      );
+    const refused = (priority: string) =>
+      requestError(owner.socket, 'message:send', { conversationId: id, clientMsgId: uuid(), content: { text: priority }, priority });
+    // Burst of 4 (twice the rate): low needs 2 left over, normal 1, high none.
+    assert.deepEqual([await send('low'), await send('low')], ['ok', 'ok']);
+    assert.equal((await refused('low')).code, 'CONVERSATION_BUSY');
+    assert.deepEqual([await send('normal'), await send('normal')], ['ok', 'ok']);
+    assert.equal((await refused('normal')).code, 'CONVERSATION_BUSY');
+    assert.deepEqual([await send('high'), await send('high')], ['ok', 'ok']);
+    assert.equal((await refused('urgent')).code, 'INVALID_PAYLOAD');
+  });
+
+  test('online-only messages reach who is online, are not stored and do not count as unread', async () => {
+    const { ann, ben, id } = await group();
+    const ack = await requestOk<{ seq: number }>(ann.socket, 'message:send', { conversationId: id, clientMsgId: uuid(), content: { text: 'ping' }, onlineOnly: true });
+    assert.equal(ack.seq, 0);
+    const signal = await waitFor(ben.socket, (e) => e.event === 'signal:received', 'the online message');
+    assert.deepEqual((signal.args[0] as { kind: string; content: unknown }).kind, 'online');
+    const history = await requestOk<{ messages: StoredMessage[] }>(ben.socket, 'message:history', { conversationId: id });
+    assert.ok(!history.messages.some((m) => (m.content as { text?: string } | null)?.text === 'ping'), 'not stored');
+    const { conversations } = await requestOk<{ conversations: { id: string; unreadCount: number }[] }>(ben.socket, 'conversation:sync', {});
+    assert.equal(conversations.find((c) => c.id === id)?.unreadCount, 0);
+  });
+});

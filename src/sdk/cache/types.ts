@@ -31,6 +31,8 @@ export interface CachedMessage {
   reactions?: Record<string, string[]>;
   /** Sync version of the last edit, recall or reaction. */
   version?: number;
+  /** Send priority other than normal. */
+  priority?: 'high' | 'low';
 }
 
 /** A conversation in the user's list, as the cache keeps it. */

@@ -87,6 +87,7 @@ export class CCIMManager {
       this.onMessage?.(data);
     });
     client.on('signal', (signal) => {
+      if (signal.kind === 'online') return;
       this.onMessage?.({
         content: signal.content,
         userId: signal.senderId,

@@ -10,7 +10,7 @@ import {
 } from '../../protocol/schemas.js';
 import type { RoomSocketData } from '../../protocol/events.js';
 import type { ServerContext } from '../context.js';
-import { onRequest } from './handler.js';
+import { onRequest, RequestError } from './handler.js';
 import { TokenBucket } from './rate-limit.js';
 import { classRoom, conversationRoom, userRoom, type IMServer, type IMSocket } from './types.js';
 
@@ -59,6 +59,9 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
   });
 
   onRequest(ctx, socket, 'message:send', sends, checkMessageSend, async (payload) => {
+    if (!ctx.rates.admit(conversationId, payload.priority)) {
+      throw new RequestError(ERROR_CODES.CONVERSATION_BUSY, 'the conversation is over its message rate; try again shortly');
+    }
     const { message, duplicate } = await ctx.writer.append({
       conversationId,
       classId: payload.classId === undefined ? data.classId : payload.classId,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ERROR_CODES, errorPayload } from '../../protocol/errors.js';
 import type { UserSocketData } from '../../protocol/events.js';
 import { LIMITS } from '../../protocol/limits.js';
-import type { ConversationSummary, JsonValue, StoredMessage, UserId, UserSessionInfo } from '../../protocol/models.js';
+import type { ConversationId, ConversationSummary, JsonValue, MessageId, StoredMessage, UserId, UserSessionInfo } from '../../protocol/models.js';
 import {
   checkAddMembers,
   checkConversationRef,
@@ -228,6 +228,17 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
 
   onRequest(ctx, socket, 'message:send', sends, checkUserMessageSend, async (payload) => {
     await membership(payload.conversationId);
+    if (!ctx.rates.admit(payload.conversationId, payload.priority)) {
+      throw new RequestError(ERROR_CODES.CONVERSATION_BUSY, 'the conversation is over its message rate; try again shortly');
+    }
+    if (payload.onlineOnly) {
+      // Not stored, not counted: whoever is online now gets it.
+      const time = ctx.clock();
+      socket
+        .to(conversationRoom(payload.conversationId))
+        .emit('signal:received', { kind: 'online', conversationId: payload.conversationId as ConversationId, senderId: userId, content: payload.content, time });
+      return { id: '' as MessageId, seq: 0, time, duplicate: false };
+    }
     const mentions = payload.type === 'text' ? payload.mentions : [];
     const { message, duplicate } = await ctx.writer.append({
       conversationId: payload.conversationId,
