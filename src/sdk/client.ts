@@ -112,6 +112,22 @@ export function totalUnread(conversations: readonly CachedConversation[]): numbe
 
 const CONVERSATIONS_VERSION = 'conversations.version';
 
+/** Positions only move forward, so whichever answer arrives last, the higher one is right. */
+function mergeReceipts(
+  held: CachedConversation['receipts'],
+  incoming: readonly { userId: string; readSeq: number; deliveredSeq: number }[],
+): NonNullable<CachedConversation['receipts']> {
+  const merged = { ...held };
+  for (const { userId, readSeq, deliveredSeq } of incoming) {
+    const current = merged[userId];
+    merged[userId] = {
+      readSeq: Math.max(readSeq, current?.readSeq ?? 0),
+      deliveredSeq: Math.max(deliveredSeq, current?.deliveredSeq ?? 0),
+    };
+  }
+  return merged;
+}
+
 function defaultServer(): string {
   try {
     const here = new URL(import.meta.url);
@@ -254,7 +270,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       this.enqueue(async () => {
         await this.cache.updateConversation(conversationId, (c) => ({
           ...c,
-          receipts: { ...c.receipts, [userId]: { readSeq, deliveredSeq } },
+          receipts: mergeReceipts(c.receipts, [{ userId, readSeq, deliveredSeq }]),
         }));
       }),
     );
@@ -401,7 +417,13 @@ export class IMClient extends Emitter<IMClientEvents> {
       version: message.version ?? 0,
     };
     const updated = await this.cache.updateConversation(message.conversationId, (current) => {
-      if (seq <= current.readSeq && !own) return current;
+      // A summary from the server that already counts this message (it came after it) stays as it is.
+      if (seq <= current.lastSeq) {
+        // Already counted; an own message still moves the read position (the server did too).
+        const readSeq = own ? Math.max(current.readSeq, seq) : current.readSeq;
+        const lastMessage = current.lastMessage?.seq === seq ? stored : current.lastMessage;
+        return { ...current, readSeq, lastMessage };
+      }
       const newer = !current.lastMessage || seq >= current.lastMessage.seq;
       const mentionsMe = stored.mentions.includes(this.userId) || stored.mentions.includes(MENTION_ALL);
       return {
@@ -455,7 +477,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     if (this.mode !== 'user' || !this.transport.connected) return [];
     const since = await this.cache.getMeta(CONVERSATIONS_VERSION);
     const result = await this.requestWithBackoff(() => this.transport.request('conversation:sync', { since }));
-    await this.cache.putConversations(await this.withKnownReceipts(result.conversations));
+    await this.cache.putConversations(result.conversations);
     await this.cache.setMeta(CONVERSATIONS_VERSION, result.version);
     return result.conversations;
   }
@@ -897,19 +919,8 @@ export class IMClient extends Emitter<IMClientEvents> {
   }
 
   private async keep(summary: ConversationSummary): Promise<CachedConversation> {
-    const [kept] = await this.withKnownReceipts([summary]);
-    await this.cache.putConversations([kept!]);
-    return kept!;
-  }
-
-  /** Summaries from the server with the receipts the cache already holds for them. */
-  private async withKnownReceipts(list: readonly ConversationSummary[]): Promise<CachedConversation[]> {
-    return Promise.all(
-      list.map(async (summary) => {
-        const receipts = (await this.cache.getConversation(summary.id))?.receipts;
-        return receipts ? { ...summary, receipts } : summary;
-      }),
-    );
+    await this.cache.putConversations([summary]);
+    return (await this.cache.getConversation(summary.id)) ?? summary;
   }
 
   /** Fetches every member's read and delivery position of a conversation a view shows. */
@@ -918,10 +929,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     const conversation = await this.cache.getConversation(conversationId);
     if (!conversation || conversation.memberCount > LIMITS.RECEIPTS_MEMBERS_MAX) return;
     const { receipts } = await this.transport.request('conversation:receipts', { conversationId });
-    await this.cache.updateConversation(conversationId, (c) => ({
-      ...c,
-      receipts: Object.fromEntries(receipts.map((r) => [r.userId, { readSeq: r.readSeq, deliveredSeq: r.deliveredSeq }])),
-    }));
+    await this.cache.updateConversation(conversationId, (c) => ({ ...c, receipts: mergeReceipts(c.receipts, receipts) }));
   }
 
   /** Highest seq received from others per conversation, told to the server in one batch shortly after. */

@@ -162,7 +162,15 @@ export class DexieCache implements MessageCache {
   }
 
   async putConversations(list: readonly CachedConversation[]): Promise<void> {
-    await this.db.conversations.bulkPut([...list]);
+    await this.db.transaction('rw', this.db.conversations, async () => {
+      const existing = await this.db.conversations.bulkGet(list.map((conversation) => conversation.id));
+      await this.db.conversations.bulkPut(
+        list.map((conversation, index) => {
+          const receipts = conversation.receipts ?? existing[index]?.receipts;
+          return receipts ? { ...conversation, receipts } : conversation;
+        }),
+      );
+    });
   }
 
   getConversation(id: string): Promise<CachedConversation | undefined> {

@@ -114,7 +114,10 @@ export class MemoryCache implements MessageCache {
   }
 
   async putConversations(list: readonly CachedConversation[]): Promise<void> {
-    for (const conversation of list) this.conversationMap.set(conversation.id, conversation);
+    for (const conversation of list) {
+      const receipts = conversation.receipts ?? this.conversationMap.get(conversation.id)?.receipts;
+      this.conversationMap.set(conversation.id, receipts ? { ...conversation, receipts } : conversation);
+    }
     this.notifyConversations();
   }
 

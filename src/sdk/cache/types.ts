@@ -195,7 +195,7 @@ export interface MessageCache {
   watermark(conversationId: string, classKey: string): Promise<number>;
   /** Raises the watermark (never lowers it). */
   advanceWatermark(conversationId: string, classKey: string, seq: number): Promise<void>;
-  /** Conversations of a signed-in user. */
+  /** Conversations of a signed-in user; receipts already held for one are kept (atomically). */
   putConversations(conversations: readonly CachedConversation[]): Promise<void>;
   getConversation(id: string): Promise<CachedConversation | undefined>;
   updateConversation(id: string, change: (conversation: CachedConversation) => CachedConversation): Promise<CachedConversation | undefined>;
