@@ -486,7 +486,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     this.refreshedAfterRefusal = false;
     this.ticketExpiresAt = session.expiresAt;
     this.scheduleRefresh();
-    try {
+    await this.catchUp(session, reconnect, async () => {
       const changed = await this.syncConversations();
       for (const conversation of changed) {
         const watermark = await this.cache.watermark(conversation.id, '');
@@ -498,6 +498,16 @@ export class IMClient extends Emitter<IMClientEvents> {
         await this.ensureLatest(conversationId);
         await this.loadReceipts(conversationId);
       }
+    });
+  }
+
+  /**
+   * Runs the catch-up after a connection; then the session is in sync, listeners hear
+   * 'connected' and the outbox flushes. A failed catch-up would leave a gap: reconnect and retry.
+   */
+  private async catchUp(session: SessionInfo | UserSessionInfo, reconnect: boolean, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
     } catch (error) {
       if (this.closed) return;
       console.error('im-elements: catching up failed; reconnecting', error);
@@ -628,22 +638,13 @@ export class IMClient extends Emitter<IMClientEvents> {
   }
 
   private async onReady(session: SessionInfo, reconnect: boolean): Promise<void> {
-    try {
+    await this.catchUp(session, reconnect, async () => {
       await this.receive(session.history, true, true);
       if (session.hasMore && this.handshakeSince > 0) {
         // We asked for everything after our watermark and there is more: fetch it all now.
         await this.syncForward(session.classId, session.history.at(-1)?.seq ?? this.handshakeSince);
       }
-    } catch (error) {
-      // Without the catch-up the cache would have a gap: reconnect and try again.
-      if (this.closed) return;
-      console.error('im-elements: catching up failed; reconnecting', error);
-      this.transport.simulateNetworkDrop();
-      return;
-    }
-    this.inSync = this.transport.connected;
-    this.emit('connected', { reconnect, session });
-    void this.outbox.flush();
+    });
   }
 
   /** Changes the class used for stored messages and history, and loads that class's history. */

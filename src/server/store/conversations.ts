@@ -1,6 +1,6 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ConversationId, ConversationSummary, ConversationType, UserId } from '../../protocol/models.js';
-import { nextVersion, toMessage } from './rows.js';
+import { nextVersion, notDeletedFor, toMessage } from './rows.js';
 import type { ConversationTable, Database, MemberTable } from './schema.js';
 
 /** Id of the one direct conversation of two users (user ids cannot contain ':'). */
@@ -318,18 +318,7 @@ export class ConversationStore {
         .where('conversation_id', '=', id)
         .where('seq', '>', Number(row.joined_seq))
         .where('seq', '<=', ceiling)
-        .where((eb) =>
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('message_deletions as d')
-                .select('d.seq')
-                .whereRef('d.conversation_id', '=', 'messages.conversation_id')
-                .whereRef('d.seq', '=', 'messages.seq')
-                .where('d.user_id', '=', userId),
-            ),
-          ),
-        )
+        .where(notDeletedFor(userId, 'messages'))
         .orderBy('seq', 'desc')
         .limit(1)
         .executeTakeFirst(),

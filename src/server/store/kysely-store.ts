@@ -4,7 +4,7 @@ import type { StoredMessage } from '../../protocol/models.js';
 import { MENTION_ALL, roomConversationId } from '../../protocol/models.js';
 import type { Database, MessageTable, RoomTable } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
-import { nextVersion, toMessage, withReactions } from './rows.js';
+import { nextVersion, notDeletedFor, toMessage, withReactions } from './rows.js';
 import { ConversationStore } from './conversations.js';
 import { MessageOpsStore } from './message-ops.js';
 import type { AppendResult, HistoryRequest, NewMessage, RoomBinding, Store } from './store.js';
@@ -221,18 +221,7 @@ export class KyselyStore implements Store {
       );
     if (request.minSeq !== undefined) query = query.where('m.seq', '>', request.minSeq);
     // Deleted for this user: gone from their history.
-    query = query.where((eb) =>
-      eb.not(
-        eb.exists(
-          eb
-            .selectFrom('message_deletions as d')
-            .select('d.seq')
-            .whereRef('d.conversation_id', '=', 'm.conversation_id')
-            .whereRef('d.seq', '=', 'm.seq')
-            .where('d.user_id', '=', userId),
-        ),
-      ),
-    );
+    query = query.where(notDeletedFor(userId, 'm'));
     const forward = after !== undefined;
     if (forward) query = query.where('m.seq', '>', after);
     if (before !== undefined) query = query.where('m.seq', '<', before);

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ConversationId, JsonValue, MessageId, MessageType, StoredMessage, UserId } from '../../protocol/models.js';
 import type { Database, MessageTable } from './schema.js';
 
@@ -53,4 +53,19 @@ export async function withReactions(db: Kysely<Database>, messages: StoredMessag
     bySeq.set(Number(row.seq), reactions);
   }
   return messages.map((message) => ({ ...message, reactions: bySeq.get(message.seq) ?? {} }));
+}
+
+/** Condition: the message (table alias `alias`) was not deleted for this user ("delete for me"). */
+export function notDeletedFor(userId: string, alias: 'm' | 'messages') {
+  return (eb: ExpressionBuilder<any, any>) =>
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('message_deletions as d')
+          .select('d.seq')
+          .whereRef('d.conversation_id', '=', `${alias}.conversation_id`)
+          .whereRef('d.seq', '=', `${alias}.seq`)
+          .where('d.user_id', '=', userId),
+      ),
+    );
 }
