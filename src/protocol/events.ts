@@ -160,6 +160,8 @@ export interface ServerToClientEvents {
   'session:kicked': (reason: KickPayload) => void;
   /** A conversation of this user changed (membership, settings, read state on another device): sync. */
   'conversation:changed': (change: { conversationId: string; version: number }) => void;
+  /** How many distinct users are connected to the room now (sent at most every half second). */
+  'room:online': (change: { conversationId: string; online: number }) => void;
   /** A member read or received further (conversations up to 500 members). */
   'receipt:changed': (change: { conversationId: string } & MemberReceipt) => void;
   /** A stored message was edited, recalled or reacted to: the new state. */

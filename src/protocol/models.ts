@@ -123,6 +123,8 @@ export interface SessionInfo {
   history: StoredMessage[];
   /** More history remains on the side that was not delivered (older, or newer after `since`). */
   hasMore: boolean;
+  /** Distinct users connected to the room now (this one included). */
+  online: number;
 }
 
 export interface HistoryPage {

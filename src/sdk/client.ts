@@ -84,6 +84,8 @@ export type IMClientEvents = {
   'class:change': (classId: string | null) => void;
   /** A stored message was deleted for you (on this or another device). */
   'message:delete': (change: { conversationId: string; seq: number }) => void;
+  /** Room sessions: how many distinct users are connected to the room. */
+  'room:online': (online: number) => void;
   /** Who is typing in a conversation changed (user sessions). */
   typing: (change: { conversationId: string; userIds: string[] }) => void;
   /** A user who shares a conversation with you came online or went offline (user sessions). */
@@ -163,6 +165,8 @@ export class IMClient extends Emitter<IMClientEvents> {
   /** Room sessions: the room's conversation; '' for user sessions. */
   readonly conversationId: string;
   private classIdValue: string | null;
+  /** Room sessions: distinct users connected to the room, as last heard (0 before connecting). */
+  roomOnline = 0;
   private readonly token: string;
   private ticket: string;
   private readonly refreshTicket: (() => Promise<string>) | undefined;
@@ -274,6 +278,7 @@ export class IMClient extends Emitter<IMClientEvents> {
         }));
       }),
     );
+    this.transport.on('roomOnline', ({ online }) => this.setRoomOnline(online));
     this.transport.on('messageUpdated', (message) => this.enqueue(() => this.applyUpdate(message)));
     this.transport.on('messageDeleted', ({ conversationId, seq }) => this.enqueue(() => this.applyDeletion(conversationId, seq)));
     this.transport.on('conversationChanged', () => this.enqueue(() => this.syncConversations().then(() => undefined)));
@@ -637,7 +642,14 @@ export class IMClient extends Emitter<IMClientEvents> {
     }
   }
 
+  private setRoomOnline(online: number): void {
+    if (online === this.roomOnline) return;
+    this.roomOnline = online;
+    this.emit('room:online', online);
+  }
+
   private async onReady(session: SessionInfo, reconnect: boolean): Promise<void> {
+    this.setRoomOnline(session.online);
     await this.catchUp(session, reconnect, async () => {
       await this.receive(session.history, true, true);
       if (session.hasMore && this.handshakeSince > 0) {

@@ -34,6 +34,7 @@ export type TransportEvents = {
   typing: (change: { conversationId: string; userId: string; typing: boolean; expiresInMs: number }) => void;
   presence: (change: { userId: string; online: boolean }) => void;
   messageUpdated: (message: StoredMessage) => void;
+  roomOnline: (change: { conversationId: string; online: number }) => void;
   receipt: (change: { conversationId: string; userId: string; readSeq: number; deliveredSeq: number }) => void;
   messageDeleted: (change: { conversationId: string; seq: number }) => void;
   message: (message: StoredMessage) => void;
@@ -103,6 +104,7 @@ export class Transport extends Emitter<TransportEvents> {
     socket.on('typing:changed', (change) => this.emit('typing', change));
     socket.on('presence:changed', (change) => this.emit('presence', change));
     socket.on('message:updated', (message) => this.emit('messageUpdated', message));
+    socket.on('room:online', (change) => this.emit('roomOnline', change));
     socket.on('receipt:changed', (change) => this.emit('receipt', change));
     socket.on('message:deleted', (change) => this.emit('messageDeleted', change));
     socket.on('session:ready', (session) => {

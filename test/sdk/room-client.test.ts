@@ -250,4 +250,22 @@ describe('IMClient in a room', () => {
     const view = await viewOf(alice);
     expect(view.map((m) => m.content)).to.deep.equal(['b1', 'b2', 'b3']);
   });
+
+  it('counts the distinct users online in the room', async () => {
+    const { token } = await bindRoom();
+    const alice = await online(token, uniqueId('alice'), { cache: 'memory' });
+    expect(alice.roomOnline).to.equal(1);
+    const two = nextEvent(alice, 'room:online', (count) => count === 2);
+    const bob = await online(token, uniqueId('bob'), { cache: 'memory' });
+    await two;
+    expect(bob.roomOnline).to.equal(2);
+    // A second tab of the same user is not another person.
+    const bobTab = await online(token, bob.userId, { cache: 'memory' });
+    expect(bobTab.roomOnline).to.equal(2);
+    const one = nextEvent(alice, 'room:online', (count) => count === 1);
+    bob.close();
+    bobTab.close();
+    await one;
+    expect(alice.roomOnline).to.equal(1);
+  });
 });

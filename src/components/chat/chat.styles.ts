@@ -40,6 +40,11 @@ export default css`
     white-space: nowrap;
   }
 
+  .online {
+    font-size: 0.8125rem;
+    color: var(--im-color-muted);
+  }
+
   .state {
     display: inline-flex;
     align-items: center;

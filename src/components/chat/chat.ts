@@ -88,6 +88,7 @@ export class ImChat extends LitElement {
   private anchor: { key: string; offset: number } | undefined;
   private readonly timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
   private readonly dayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric' });
+  private readonly onlineFormat = new Intl.NumberFormat();
 
   private get activeConversation(): string | undefined {
     return this.conversationId ?? this.connection.client?.conversationId;
@@ -286,6 +287,9 @@ export class ImChat extends LitElement {
     return html`
       <header part="header">
         <h2>${title}</h2>
+        ${this.connection.client?.mode === 'room' && this.connection.client.roomOnline > 0 && state === 'connected'
+          ? html`<span class="online">${this.onlineFormat.format(this.connection.client.roomOnline)} online</span>`
+          : nothing}
         <span class="state" data-state=${state}><span class="dot" aria-hidden="true"></span>${STATE_LABELS[state]}</span>
       </header>
       ${this.renderBanner()}

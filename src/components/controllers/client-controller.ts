@@ -56,9 +56,11 @@ export class ClientController implements ReactiveController {
       this.classId = classId;
       this.host.requestUpdate();
     });
+    const offOnline = client.on('room:online', () => this.host.requestUpdate());
     this.offState = () => {
       offState();
       offClass();
+      offOnline();
     };
   }
 

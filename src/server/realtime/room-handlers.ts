@@ -18,15 +18,51 @@ import { classRoom, conversationRoom, userRoom, type IMServer, type IMSocket } f
 const HISTORY_RATE = 10;
 const HISTORY_BURST = 30;
 
+/** How long joins and departures are gathered before a room hears its new online count. */
+const ONLINE_COALESCE_MS = 500;
+
+/** Distinct users connected to a room's conversation (on every node of the adapter). */
+async function onlineUsers(io: IMServer, conversationId: string): Promise<number> {
+  const sockets = await io.in(conversationRoom(conversationId)).fetchSockets();
+  return new Set(sockets.map((socket) => socket.data.userId)).size;
+}
+
+/**
+ * Tells a room its online count after joins and departures, at most every half second, so a
+ * class of hundreds joining at once causes a handful of broadcasts, not one per join.
+ */
+function onlineAnnouncer(io: IMServer, ctx: ServerContext) {
+  const pending = new Map<string, ReturnType<typeof setTimeout>>();
+  return (conversationId: string) => {
+    if (pending.has(conversationId)) return;
+    pending.set(
+      conversationId,
+      setTimeout(() => {
+        pending.delete(conversationId);
+        onlineUsers(io, conversationId).then(
+          (online) => io.to(conversationRoom(conversationId)).emit('room:online', { conversationId, online }),
+          (error: unknown) => ctx.log.error({ err: error }, 'online count failed'),
+        );
+      }, ONLINE_COALESCE_MS),
+    );
+  };
+}
+
 /** Room chat: broadcasts, custom commands, stored messages and history. */
 export function registerRoomHandlers(io: IMServer, ctx: ServerContext): void {
+  const announceOnline = onlineAnnouncer(io, ctx);
   io.on('connection', (socket) => {
     if (socket.data.kind !== 'room') return;
-    void onConnection(ctx, socket).catch((error: unknown) => {
-      ctx.log.error({ err: error }, 'connection setup failed');
-      // Close the transport, not the session: the client takes it as a network failure and retries.
-      socket.conn.close();
-    });
+    const { conversationId } = socket.data;
+    socket.on('disconnect', () => announceOnline(conversationId));
+    onConnection(io, ctx, socket).then(
+      () => announceOnline(conversationId),
+      (error: unknown) => {
+        ctx.log.error({ err: error }, 'connection setup failed');
+        // Close the transport, not the session: the client takes it as a network failure and retries.
+        socket.conn.close();
+      },
+    );
   });
 }
 
@@ -40,7 +76,7 @@ function audienceOf(message: StoredMessage): string[] {
   return [...new Set([...recipients, senderId])].map((userId) => userRoom(conversationId, userId));
 }
 
-async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void> {
+async function onConnection(io: IMServer, ctx: ServerContext, socket: IMSocket): Promise<void> {
   const data = socket.data as RoomSocketData;
   const { conversationId, userId, roomId } = data;
   const sends = new TokenBucket(LIMITS.SEND_RATE_PER_SECOND, LIMITS.SEND_BURST, ctx.clock);
@@ -128,6 +164,7 @@ async function onConnection(ctx: ServerContext, socket: IMSocket): Promise<void>
     classId,
     history: page.messages,
     hasMore: page.hasMore,
+    online: await onlineUsers(io, conversationId),
   };
   socket.emit('session:ready', session);
 }
