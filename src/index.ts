@@ -4,3 +4,5 @@ export * from './sdk/index.js';
 export { ERROR_CODES } from './protocol/errors.js';
 export { LIMITS } from './protocol/limits.js';
 export type * from './protocol/models.js';
+export { MENTION_ALL, SYSTEM_SENDER, roomConversationId, systemConversationId } from './protocol/models.js';
+export { previewOf } from './protocol/preview.js';

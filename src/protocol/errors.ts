@@ -13,7 +13,7 @@ export const ERROR_CODES = {
   INVALID_CLASS_ID: 'INVALID_CLASS_ID',
   /** The client message id is not a UUID. */
   INVALID_CLIENT_MSG_ID: 'INVALID_CLIENT_MSG_ID',
-  /** Admin REST call without a valid admin key. */
+  /** Admin REST call without a valid admin key, or an upload without `Authorization: Bearer <ticket or room token>`. */
   UNAUTHORIZED: 'UNAUTHORIZED',
   /** No token in the handshake. */
   TOKEN_MISSING: 'TOKEN_MISSING',
@@ -67,6 +67,16 @@ export const ERROR_CODES = {
   TOO_MANY_REACTIONS: 'TOO_MANY_REACTIONS',
   /** The conversation is over its message rate; low-priority messages are dropped first. */
   CONVERSATION_BUSY: 'CONVERSATION_BUSY',
+  /** An upload is larger than IM_UPLOAD_MAX_BYTES. */
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  /** An upload request has no file in the multipart field `file`. */
+  FILE_MISSING: 'FILE_MISSING',
+  /** A message names an uploaded file that does not exist. */
+  FILE_NOT_FOUND: 'FILE_NOT_FOUND',
+  /** A message's file is of the wrong kind (an image message needs an image). */
+  FILE_TYPE_MISMATCH: 'FILE_TYPE_MISMATCH',
+  /** SDK only: the upload was cancelled. */
+  CANCELLED: 'CANCELLED',
   /** Kick reason: the server is shutting down. */
   SERVER_SHUTDOWN: 'SERVER_SHUTDOWN',
 } as const;

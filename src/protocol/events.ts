@@ -13,6 +13,7 @@ import type {
   UserId,
   RoomId,
   ConversationId,
+  SendableType,
 } from './models.js';
 
 /** Handshake `auth` of a room connection. */
@@ -53,9 +54,11 @@ export interface MemberReceipt {
 export interface UserMessageSendPayload {
   conversationId: string;
   clientMsgId: string;
-  /** `text`: content is `{ text }` (at most 5,000 characters); `custom`: any JSON. */
-  type?: 'text' | 'custom';
+  /** Default `text`. See the content of each type in models.ts; file types send `{ file: { id } }` of an upload. */
+  type?: SendableType;
   content: JsonValue;
+  /** Seq of a message of this conversation that this one replies to (quotes). */
+  replyTo?: number;
   /** Mentioned user ids, or MENTION_ALL. */
   mentions?: string[];
   /** False: the message does not count as unread for anyone. */
@@ -124,6 +127,8 @@ export interface ClientToServerEvents {
   'conversation:create-group': (payload: { name: string; members: string[] }, ack: AckCallback<ConversationSummary>) => void;
   'conversation:add-members': (payload: { conversationId: string; members: string[] }, ack: AckCallback<ConversationSummary>) => void;
   'conversation:leave': (payload: { conversationId: string }, ack: AckCallback<{ conversationId: string }>) => void;
+  /** Enter a bound room as a signed-in user: it becomes a `room` conversation in your list. */
+  'conversation:join-room': (payload: { roomId: string }, ack: AckCallback<ConversationSummary>) => void;
   'conversation:read': (payload: { conversationId: string; seq: number }, ack: AckCallback<{ readSeq: number }>) => void;
   'conversation:settings': (
     payload: { conversationId: string; pinned?: boolean; muted?: boolean },

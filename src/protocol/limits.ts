@@ -53,9 +53,34 @@ export const LIMITS = {
   RECEIPTS_MEMBERS_MAX: 500,
   /** How long a typing indicator lasts unless renewed. */
   TYPING_TTL_MS: 5000,
+  /** Uploads: default size limit and the most IM_UPLOAD_MAX_BYTES may allow. */
+  UPLOAD_MAX_BYTES_DEFAULT: 25 * 1024 * 1024,
+  UPLOAD_MAX_BYTES_CAP: 100 * 1024 * 1024,
+  /** Uploads one user (or one room token) may run at the same time. */
+  UPLOADS_CONCURRENT_PER_OWNER: 4,
+  /** Shorter side of the two image thumbnails (px). */
+  THUMBNAIL_SMALL: 198,
+  THUMBNAIL_LARGE: 720,
+  /** Characters of an uploaded file's name (longer names are shortened, keeping the extension). */
+  FILE_NAME_MAX_LENGTH: 200,
+  /** Seconds of an audio or video message. */
+  MEDIA_DURATION_MAX: 24 * 3600,
+  /** Characters of a location's description. */
+  LOCATION_DESCRIPTION_MAX_LENGTH: 500,
+  /** The `data` of a custom message in a user conversation, serialized (bytes). */
+  CUSTOM_DATA_MAX_BYTES: 8 * 1024,
+  /** Characters of a custom message's description. */
+  CUSTOM_DESCRIPTION_MAX_LENGTH: 500,
+  /** Characters of a quoted message's preview in a reply. */
+  QUOTE_PREVIEW_MAX_LENGTH: 100,
+  /** Users one notification request reaches. */
+  NOTIFICATION_USERS_MAX: 500,
   /** REST bodies. */
   REST_BODY_MAX_BYTES: 16 * 1024,
 } as const;
 
 /** UUID (any version) as produced by crypto.randomUUID(). */
 export const CLIENT_MSG_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Ids of uploaded files: random, URL-safe. */
+export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;

@@ -15,12 +15,103 @@ export function roomConversationId(roomId: string): ConversationId {
 }
 
 /**
- * `custom`: any JSON content (room messages); `text`: `{ text }` with @mentions; `tip`: written
- * by the server (group created, members joined or left).
+ * Message types and their content (see the `*Content` interfaces below):
+ * - `text`: `{ text }` with @mentions;
+ * - `image`, `file`, `audio`, `video`: an uploaded file (`POST /v1/uploads`) plus duration and poster;
+ * - `location`: `{ lat, lng, description }`;
+ * - `custom`: room messages carry any JSON; in user conversations `{ data, description }`;
+ * - `tip`: written by the server (group created, members joined or left, notifications).
+ * Any message of a user conversation may quote another one (`replyTo`).
  */
-export type MessageType = 'custom' | 'text' | 'tip';
+export type MessageType = 'custom' | 'text' | 'image' | 'file' | 'audio' | 'video' | 'location' | 'tip';
 
-export type ConversationType = 'room' | 'direct' | 'group';
+/** Message types a client may send in a user conversation. */
+export const SENDABLE_TYPES = ['text', 'image', 'file', 'audio', 'video', 'location', 'custom'] as const;
+export type SendableType = (typeof SENDABLE_TYPES)[number];
+
+/** Types whose content is an uploaded file. */
+export const FILE_MESSAGE_TYPES = ['image', 'file', 'audio', 'video'] as const;
+
+/** `system`: one per user, written by the site's backend (notifications); the user can only read it. */
+export type ConversationType = 'room' | 'direct' | 'group' | 'system';
+
+/** Sender id of messages the site's backend writes into system conversations (not a valid user id). */
+export const SYSTEM_SENDER = '@system';
+
+/** The system (notifications) conversation of a user. */
+export function systemConversationId(userId: string): ConversationId {
+  return `system:${userId}` as ConversationId;
+}
+
+/** A smaller rendition of an uploaded image (or a video poster). */
+export interface Thumbnail {
+  /** Path on the IM server (resolve against the server URL). */
+  url: string;
+  width: number;
+  height: number;
+}
+
+/** An uploaded file as `POST /v1/uploads` answers and as messages carry it. */
+export interface FileInfo {
+  id: string;
+  /** Path on the IM server, e.g. `/v1/files/<id>` (resolve against the server URL). */
+  url: string;
+  /** The file name the uploader gave (shown and used for downloads). */
+  name: string;
+  /** Bytes. */
+  size: number;
+  /** The type sniffed from the file's content (never the uploader's claim). */
+  mime: string;
+  /** `image`, `audio` or `video` when the content is one of the types browsers play inline; else `file`. */
+  kind: 'image' | 'audio' | 'video' | 'file';
+  /** Images: pixel size, upright (EXIF orientation applied). */
+  width?: number;
+  height?: number;
+  /** Images: renditions whose shorter side is 198 and 720 px (never larger than the original). */
+  thumbnails?: { small: Thumbnail; large: Thumbnail };
+}
+
+export interface TextContent {
+  text: string;
+}
+export interface ImageContent {
+  file: FileInfo;
+}
+export interface FileContent {
+  file: FileInfo;
+}
+export interface AudioContent {
+  file: FileInfo;
+  /** Seconds. */
+  duration: number;
+}
+export interface VideoContent {
+  file: FileInfo;
+  /** Seconds. */
+  duration: number;
+  /** An uploaded still image shown before playing, or null. */
+  poster: FileInfo | null;
+}
+export interface LocationContent {
+  lat: number;
+  lng: number;
+  description: string;
+}
+export interface CustomContent {
+  /** Any JSON, up to 8 KB serialized. */
+  data: JsonValue;
+  /** Plain text used in previews, notifications and by clients that cannot render `data`. */
+  description: string;
+}
+
+/** What a reply shows of the message it quotes, as it was when the reply was sent. */
+export interface Quote {
+  seq: number;
+  senderId: UserId;
+  type: MessageType;
+  /** A short plain-text preview (at most 100 characters; "[Image]" style for media). */
+  preview: string;
+}
 
 /** Mention of everyone in a conversation. */
 export const MENTION_ALL = '@all';
@@ -55,13 +146,15 @@ export interface StoredMessage {
   reactions: Record<string, UserId[]>;
   /** Sync version of the last change (edit, recall, reaction); 0 when never changed. */
   version: number;
+  /** The message this one replies to, or null. */
+  replyTo: Quote | null;
 }
 
 /** One conversation in a user's list, with this user's state of it. */
 export interface ConversationSummary {
   id: ConversationId;
   type: ConversationType;
-  /** Group name; null for direct conversations. */
+  /** Group name; null for direct and system conversations; the room id for rooms. */
   name: string | null;
   ownerId: UserId | null;
   /** The other user of a direct conversation. */
@@ -97,6 +190,8 @@ export interface UserSessionInfo {
   version: number;
   /** Ticket expiry, ms since the epoch. */
   expiresAt: number;
+  /** Largest file POST /v1/uploads takes (bytes). */
+  uploadMaxBytes: number;
 }
 
 /** A transient (not stored) message: room broadcast or custom command. */
@@ -125,6 +220,8 @@ export interface SessionInfo {
   hasMore: boolean;
   /** Distinct users connected to the room now (this one included). */
   online: number;
+  /** Largest file POST /v1/uploads takes (bytes). */
+  uploadMaxBytes: number;
 }
 
 export interface HistoryPage {

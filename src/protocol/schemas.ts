@@ -3,14 +3,22 @@
  * normalised value or a coded error; nothing here throws.
  */
 import { ERROR_CODES, errorPayload, type ErrorPayload } from './errors.js';
-import { CLIENT_MSG_ID_PATTERN, LIMITS } from './limits.js';
+import { CLIENT_MSG_ID_PATTERN, FILE_ID_PATTERN, LIMITS } from './limits.js';
 import type {
   BroadcastPayload,
   CommandPayload,
   RoomHandshake,
   SessionUpdatePayload,
 } from './events.js';
-import { MENTION_ALL, type JsonValue } from './models.js';
+import {
+  MENTION_ALL,
+  SENDABLE_TYPES,
+  type CustomContent,
+  type JsonValue,
+  type LocationContent,
+  type SendableType,
+  type TextContent,
+} from './models.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload };
 
@@ -250,6 +258,12 @@ export function checkConversationRef(value: unknown): Checked<{ conversationId: 
   return id.ok ? ok({ conversationId: id.value }) : fail(id.error);
 }
 
+export function checkRoomRef(value: unknown): Checked<{ roomId: string }> {
+  if (!isRecord(value)) return invalid('payload must be { roomId }');
+  const roomId = checkRoomId(value.roomId);
+  return roomId.ok ? ok({ roomId: roomId.value }) : fail(roomId.error);
+}
+
 export function checkTicketPayload(value: unknown): Checked<{ ticket: string }> {
   if (!isRecord(value) || typeof value.ticket !== 'string' || value.ticket === '') {
     return fail(errorPayload(ERROR_CODES.TICKET_INVALID, 'payload must be { ticket }'));
@@ -311,15 +325,115 @@ export function checkSettings(value: unknown): Checked<{ conversationId: string;
   });
 }
 
+/** A file named by a message: `{ id }` of an upload (other fields are filled in by the server). */
+function checkFileRef(value: unknown, field: string): Checked<string> {
+  const id = isRecord(value) ? value.id : undefined;
+  if (typeof id !== 'string' || !FILE_ID_PATTERN.test(id)) return invalid(`${field} must be { id } of an uploaded file (POST /v1/uploads)`);
+  return ok(id);
+}
+
+function checkDuration(value: unknown): Checked<number> {
+  if (value === undefined || value === null) return ok(0);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > LIMITS.MEDIA_DURATION_MAX) {
+    return invalid(`duration must be a number of seconds from 0 to ${LIMITS.MEDIA_DURATION_MAX}`);
+  }
+  return ok(Math.round(value * 1000) / 1000);
+}
+
+/**
+ * The content of a user message by type. Text, location and custom content is final; file
+ * types name their upload (`fileId`, `posterId`), which the server replaces with the file's
+ * details.
+ */
+export type MessageBody =
+  | { type: 'text'; content: TextContent }
+  | { type: 'location'; content: LocationContent }
+  | { type: 'custom'; content: CustomContent }
+  | { type: 'image' | 'file'; fileId: string }
+  | { type: 'audio'; fileId: string; duration: number }
+  | { type: 'video'; fileId: string; duration: number; posterId: string | null };
+
+export function checkMessageBody(typeValue: unknown, value: unknown): Checked<MessageBody> {
+  const type = typeValue ?? 'text';
+  if (typeof type !== 'string' || !(SENDABLE_TYPES as readonly string[]).includes(type)) {
+    return invalid(`type must be one of ${SENDABLE_TYPES.join(', ')}`);
+  }
+  const content = checkContent(value);
+  if (!content.ok) return fail(content.error);
+  const body = content.value;
+  if (!isRecord(body)) {
+    return type === 'text'
+      ? fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'a text message needs content { text } with some text'))
+      : invalid(`a ${type} message needs an object as content`);
+  }
+  switch (type as SendableType) {
+    case 'text': {
+      const text = body.text;
+      if (typeof text !== 'string' || text.trim() === '') {
+        return fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'a text message needs content { text } with some text'));
+      }
+      if (text.length > LIMITS.TEXT_MAX_LENGTH) {
+        return fail(errorPayload(ERROR_CODES.TEXT_TOO_LONG, `text is ${text.length} characters; the limit is ${LIMITS.TEXT_MAX_LENGTH}`, { limit: LIMITS.TEXT_MAX_LENGTH }));
+      }
+      return ok({ type: 'text', content: { text } });
+    }
+    case 'location': {
+      const { lat, lng, description } = body;
+      if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) return invalid('lat must be a number from -90 to 90');
+      if (typeof lng !== 'number' || !Number.isFinite(lng) || lng < -180 || lng > 180) return invalid('lng must be a number from -180 to 180');
+      if (description !== undefined && (typeof description !== 'string' || description.length > LIMITS.LOCATION_DESCRIPTION_MAX_LENGTH)) {
+        return invalid(`description must be a string of at most ${LIMITS.LOCATION_DESCRIPTION_MAX_LENGTH} characters`);
+      }
+      return ok({ type: 'location', content: { lat, lng, description: (description as string | undefined)?.trim() ?? '' } });
+    }
+    case 'custom': {
+      if (!('data' in body) || body.data === undefined) return fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'a custom message needs content { data, description }'));
+      const size = jsonByteLength(body.data);
+      if (size > LIMITS.CUSTOM_DATA_MAX_BYTES) {
+        return fail(errorPayload(ERROR_CODES.CONTENT_TOO_LARGE, `data is ${size} bytes serialized; the limit is ${LIMITS.CUSTOM_DATA_MAX_BYTES}`, { size, limit: LIMITS.CUSTOM_DATA_MAX_BYTES }));
+      }
+      const description = body.description ?? '';
+      if (typeof description !== 'string' || description.length > LIMITS.CUSTOM_DESCRIPTION_MAX_LENGTH) {
+        return invalid(`description must be a string of at most ${LIMITS.CUSTOM_DESCRIPTION_MAX_LENGTH} characters`);
+      }
+      return ok({ type: 'custom', content: { data: body.data as JsonValue, description } });
+    }
+    case 'image':
+    case 'file': {
+      const fileId = checkFileRef(body.file, 'file');
+      return fileId.ok ? ok({ type: type as 'image' | 'file', fileId: fileId.value }) : fail(fileId.error);
+    }
+    case 'audio': {
+      const fileId = checkFileRef(body.file, 'file');
+      if (!fileId.ok) return fail(fileId.error);
+      const duration = checkDuration(body.duration);
+      return duration.ok ? ok({ type: 'audio', fileId: fileId.value, duration: duration.value }) : fail(duration.error);
+    }
+    case 'video': {
+      const fileId = checkFileRef(body.file, 'file');
+      if (!fileId.ok) return fail(fileId.error);
+      const duration = checkDuration(body.duration);
+      if (!duration.ok) return fail(duration.error);
+      let posterId: string | null = null;
+      if (body.poster !== undefined && body.poster !== null) {
+        const poster = checkFileRef(body.poster, 'poster');
+        if (!poster.ok) return fail(poster.error);
+        posterId = poster.value;
+      }
+      return ok({ type: 'video', fileId: fileId.value, duration: duration.value, posterId });
+    }
+  }
+}
+
 export function checkUserMessageSend(value: unknown): Checked<{
   conversationId: string;
   clientMsgId: string;
-  type: 'text' | 'custom';
-  content: JsonValue;
+  body: MessageBody;
   mentions: string[];
   countUnread: boolean;
   onlineOnly: boolean;
   priority: 'high' | 'normal' | 'low';
+  replyTo: number | null;
 }> {
   const ref = checkConversationRef(value);
   if (!ref.ok) return ref;
@@ -330,19 +444,8 @@ export function checkUserMessageSend(value: unknown): Checked<{
   if (typeof fields.clientMsgId !== 'string' || !CLIENT_MSG_ID_PATTERN.test(fields.clientMsgId)) {
     return fail(errorPayload(ERROR_CODES.INVALID_CLIENT_MSG_ID, 'clientMsgId must be a UUID'));
   }
-  const type = fields.type ?? 'text';
-  if (type !== 'text' && type !== 'custom') return invalid("type must be 'text' or 'custom'");
-  const content = checkContent(fields.content);
-  if (!content.ok) return fail(content.error);
-  if (type === 'text') {
-    const text = isRecord(content.value) ? content.value.text : undefined;
-    if (typeof text !== 'string' || text.trim() === '') {
-      return fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'a text message needs content { text } with some text'));
-    }
-    if (text.length > LIMITS.TEXT_MAX_LENGTH) {
-      return fail(errorPayload(ERROR_CODES.TEXT_TOO_LONG, `text is ${text.length} characters; the limit is ${LIMITS.TEXT_MAX_LENGTH}`, { limit: LIMITS.TEXT_MAX_LENGTH }));
-    }
-  }
+  const body = checkMessageBody(fields.type, fields.content);
+  if (!body.ok) return fail(body.error);
   let mentions: string[] = [];
   if (fields.mentions !== undefined) {
     if (!Array.isArray(fields.mentions) || fields.mentions.length > LIMITS.MENTIONS_MAX) {
@@ -356,15 +459,20 @@ export function checkUserMessageSend(value: unknown): Checked<{
     mentions = [...new Set(fields.mentions as string[])];
   }
   if (fields.countUnread !== undefined && typeof fields.countUnread !== 'boolean') return invalid('countUnread must be a boolean');
+  let replyTo: number | null = null;
+  if (fields.replyTo !== undefined && fields.replyTo !== null) {
+    if (typeof fields.replyTo !== 'number' || !Number.isSafeInteger(fields.replyTo) || fields.replyTo < 1) return invalid('replyTo must be the seq of a message');
+    replyTo = fields.replyTo;
+  }
   return ok({
     conversationId: ref.value.conversationId,
     clientMsgId: fields.clientMsgId.toLowerCase(),
-    type,
-    content: content.value,
+    body: body.value,
     mentions,
     countUnread: fields.countUnread !== false,
     onlineOnly: fields.onlineOnly === true,
     priority: priority.value,
+    replyTo,
   });
 }
 

@@ -13,7 +13,10 @@ import {
   type ConnectionState,
   type ConversationSummary,
   type HistoryPage,
+  type FileInfo,
   type JsonValue,
+  type MessageType,
+  type Quote,
   type SessionInfo,
   type SignalMessage,
   type SignalResult,
@@ -29,12 +32,16 @@ import {
   type CachedConversation,
   type CachedMessage,
   type MessageCache,
+  type PendingUpload,
   type SearchQuery,
   type ViewQuery,
 } from './cache/types.js';
 import { Emitter } from './emitter.js';
 import { IMError } from './errors.js';
 import { Outbox } from './outbox.js';
+import { kindOfBlob, probeMedia } from './media.js';
+import { uploadFile, type UploadOptions } from './upload.js';
+import { previewOf } from '../protocol/preview.js';
 import { claimsOfTicket, roomIdOfToken } from './token.js';
 import { Transport, type StateChange } from './transport.js';
 
@@ -58,6 +65,19 @@ export interface IMClientOptions {
   /** First reconnect delay and its cap (ms); each attempt doubles, with ±50 % jitter. */
   reconnectDelayMs?: number;
   reconnectDelayMaxMs?: number;
+}
+
+export interface SendFileOptions {
+  /** How to show it; default from the file's type (image, audio, video, else file). The server's sniffing has the last word. */
+  type?: 'image' | 'file' | 'audio' | 'video';
+  /** Name shown and used for downloads (default: the File's name). */
+  name?: string;
+  /** Audio and video: seconds; found out from the file when not given. */
+  duration?: number;
+  /** Video: a still shown before playing; taken from the video when not given. */
+  poster?: Blob;
+  replyTo?: number;
+  countUnread?: boolean;
 }
 
 export interface MessageMeta {
@@ -90,13 +110,20 @@ export type IMClientEvents = {
   typing: (change: { conversationId: string; userIds: string[] }) => void;
   /** A user who shares a conversation with you came online or went offline (user sessions). */
   presence: (change: { userId: string; online: boolean }) => void;
+  /** Upload progress (0–100) of an unsent file message. */
+  'upload:progress': (progress: { conversationId: string; clientMsgId: string; percent: number }) => void;
 };
 
 export interface SendOptions {
   /** Room sessions: only these users (and you) receive and can read the message. */
   users?: string | string[] | null;
-  /** User sessions: `text` (the default for a string) or `custom` (any JSON). */
-  type?: 'text' | 'custom';
+  /**
+   * User sessions: `text` (the default; a string is sent as `{ text }`), `location`
+   * (`{ lat, lng, description }`), `custom` (`{ data, description }`). Files go through `sendFile`.
+   */
+  type?: 'text' | 'custom' | 'location';
+  /** User sessions: the seq of the message this one replies to (quotes). */
+  replyTo?: number;
   /** User sessions: mentioned user ids, or '@all'. */
   mentions?: string[];
   /** User sessions: false keeps the message out of everyone's unread count. */
@@ -140,6 +167,15 @@ function defaultServer(): string {
   return globalThis.location?.origin ?? 'http://localhost:3000';
 }
 
+/** Content of a user message: a string becomes `{ text }`; custom JSON without `data` becomes `{ data, description: '' }`. */
+function userContent(type: MessageType, content: JsonValue): JsonValue {
+  if (type === 'text' && typeof content === 'string') return { text: content };
+  if (type === 'custom' && !(content && typeof content === 'object' && !Array.isArray(content) && 'data' in content)) {
+    return { data: content, description: '' };
+  }
+  return content;
+}
+
 function newClientMsgId(): string {
   return crypto.randomUUID();
 }
@@ -167,6 +203,8 @@ export class IMClient extends Emitter<IMClientEvents> {
   private classIdValue: string | null;
   /** Room sessions: distinct users connected to the room, as last heard (0 before connecting). */
   roomOnline = 0;
+  /** Largest file the server takes, as it said when the session started (0: not known yet). */
+  uploadMaxBytes = 0;
   private readonly token: string;
   private ticket: string;
   private readonly refreshTicket: (() => Promise<string>) | undefined;
@@ -246,6 +284,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       },
       (message) => this.sendPayloadOf(message),
       () => (this.mode === 'room' ? Promise.resolve([this.conversationId]) : this.cache.pendingConversations()),
+      (message, signal) => this.uploadPending(message, signal),
     );
     this.transport.on('state', (change) => {
       if (change.state !== 'connected') this.inSync = false;
@@ -420,6 +459,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       recalled: (message.recalled ?? null) as StoredMessage['recalled'],
       reactions: (message.reactions ?? {}) as StoredMessage['reactions'],
       version: message.version ?? 0,
+      replyTo: message.replyTo ?? null,
     };
     const updated = await this.cache.updateConversation(message.conversationId, (current) => {
       // A summary from the server that already counts this message (it came after it) stays as it is.
@@ -489,6 +529,7 @@ export class IMClient extends Emitter<IMClientEvents> {
 
   private async onUserReady(session: UserSessionInfo, reconnect: boolean): Promise<void> {
     this.refreshedAfterRefusal = false;
+    this.uploadMaxBytes = session.uploadMaxBytes;
     this.ticketExpiresAt = session.expiresAt;
     this.scheduleRefresh();
     await this.catchUp(session, reconnect, async () => {
@@ -574,10 +615,58 @@ export class IMClient extends Emitter<IMClientEvents> {
     if (await this.renewTicket()) this.connect();
   }
 
+  /** Refuses a file the server would refuse (when the session told the limit). */
+  private assertUploadSize(blob: Blob): void {
+    if (this.uploadMaxBytes > 0 && blob.size > this.uploadMaxBytes) {
+      throw new IMError(ERROR_CODES.FILE_TOO_LARGE, `files may be at most ${this.uploadMaxBytes} bytes; this one is ${blob.size}`, {
+        size: blob.size,
+        limit: this.uploadMaxBytes,
+      });
+    }
+  }
+
+  /** Writes an unsent message to the outbox and starts sending; resolves once the server stored it. */
+  private async queue(
+    conversationId: string,
+    type: MessageType,
+    content: JsonValue,
+    options: SendOptions,
+    upload?: PendingUpload,
+  ): Promise<CachedMessage> {
+    const users = options.users === undefined || options.users === null ? null : [options.users].flat();
+    const userSession = this.mode === 'user';
+    const message: CachedMessage = {
+      conversationId,
+      senderId: this.userId,
+      clientMsgId: newClientMsgId(),
+      classKey: classKeyOf(this.classIdValue),
+      content,
+      recipients: !userSession && users && users.length > 0 ? users : null,
+      status: 'sending',
+      createdAt: this.nextCreatedAt(),
+      ...(userSession ? { type, mentions: options.mentions ?? [], countsUnread: options.countUnread !== false } : {}),
+      ...(options.priority && options.priority !== 'normal' ? { priority: options.priority } : {}),
+      ...(userSession && options.replyTo !== undefined ? { replyTo: await this.localQuote(conversationId, options.replyTo) } : {}),
+      ...(upload ? { upload } : {}),
+    };
+    await this.cache.addPending(message);
+    this.emit('message:update', message);
+    const sent = this.outbox.wait(message);
+    void this.outbox.flush();
+    return sent;
+  }
+
+  /** The quote an unsent reply shows until the server's own arrives. */
+  private async localQuote(conversationId: string, seq: number): Promise<Quote> {
+    const [quoted] = (await this.cache.before(conversationId, '', seq + 1, 1)).filter((m) => m.seq === seq);
+    if (!quoted) return { seq, senderId: '' as Quote['senderId'], type: 'text', preview: '' };
+    return { seq, senderId: quoted.senderId as Quote['senderId'], type: quoted.type ?? 'custom', preview: previewOf(quoted.type ?? 'custom', quoted.content) };
+  }
+
   /** An online-only message: straight to the server, never cached, never retried. */
   private async sendOnline(conversationId: string, content: JsonValue, options: SendOptions): Promise<CachedMessage> {
     const type = options.type ?? (typeof content === 'string' ? 'text' : 'custom');
-    const body = type === 'text' && typeof content === 'string' ? { text: content } : content;
+    const body = userContent(type, content);
     const clientMsgId = newClientMsgId();
     const { time } = await this.transport.request('message:send', {
       conversationId,
@@ -601,15 +690,61 @@ export class IMClient extends Emitter<IMClientEvents> {
         ...(message.priority ? { priority: message.priority } : {}),
       };
     }
+    const type = message.type && message.type !== 'tip' ? message.type : 'custom';
     return {
       conversationId: message.conversationId,
       clientMsgId: message.clientMsgId,
-      type: message.type === 'text' ? 'text' : 'custom',
+      type,
       content: message.content,
       ...(message.mentions && message.mentions.length > 0 ? { mentions: message.mentions } : {}),
       ...(message.countsUnread === false ? { countUnread: false } : {}),
       ...(message.priority ? { priority: message.priority } : {}),
+      ...(message.replyTo ? { replyTo: message.replyTo.seq } : {}),
     };
+  }
+
+  /** Upload progress of unsent file messages, by message key. */
+  private readonly progress = new Map<string, number>();
+
+  /**
+   * Before a file message is sent: uploads its file (and poster), then keeps the server's file
+   * details in the message and drops the bytes from the cache. The type follows what the server
+   * found the file to be (a "photo" that is really a PDF goes as a file).
+   */
+  private async uploadPending(message: CachedMessage, signal: AbortSignal): Promise<CachedMessage> {
+    const pending = message.upload;
+    if (!pending) return message;
+    this.assertUploadSize(pending.blob);
+    const key = `${message.conversationId}\u0000${message.clientMsgId}`;
+    const report = (percent: number) => {
+      if (this.progress.get(key) === percent) return;
+      this.progress.set(key, percent);
+      this.emit('upload:progress', { conversationId: message.conversationId, clientMsgId: message.clientMsgId, percent });
+    };
+    report(0);
+    const credential = this.mode === 'user' ? this.ticket : this.token;
+    const file = await uploadFile(this.server, credential, pending.blob, pending.name, { onProgress: report, signal });
+    const content = (message.content && typeof message.content === 'object' && !Array.isArray(message.content) ? message.content : {}) as Record<string, JsonValue>;
+    const requested = message.type ?? 'file';
+    const type = requested === file.kind ? requested : 'file';
+    let poster: FileInfo | null = null;
+    if (type === 'video' && pending.poster) {
+      poster = await uploadFile(this.server, credential, pending.poster, `${pending.name}.jpg`, { signal }).catch((error: unknown) => {
+        if (error instanceof IMError && error.code === ERROR_CODES.CANCELLED) throw error;
+        return null;
+      });
+    }
+    const body: Record<string, JsonValue> = { file: file as unknown as JsonValue };
+    if (type === 'audio' || type === 'video') body.duration = typeof content.duration === 'number' ? content.duration : 0;
+    if (type === 'video') body.poster = poster as unknown as JsonValue;
+    const updated = await this.cache.update(message, (current) => {
+      const { upload: _upload, ...rest } = current;
+      return { ...rest, type, content: body };
+    });
+    this.progress.delete(key);
+    if (!updated) throw new IMError(ERROR_CODES.CANCELLED, 'the message was cancelled');
+    this.emit('message:update', updated);
+    return updated;
   }
 
   /** Pulls every page after `after` until the server has no more. */
@@ -650,6 +785,7 @@ export class IMClient extends Emitter<IMClientEvents> {
 
   private async onReady(session: SessionInfo, reconnect: boolean): Promise<void> {
     this.setRoomOnline(session.online);
+    this.uploadMaxBytes = session.uploadMaxBytes;
     await this.catchUp(session, reconnect, async () => {
       await this.receive(session.history, true, true);
       if (session.hasMore && this.handshakeSince > 0) {
@@ -707,29 +843,50 @@ export class IMClient extends Emitter<IMClientEvents> {
       this.assertOpen();
       this.assertConversation(conversationId);
       if (options.onlineOnly && this.mode === 'user') return this.sendOnline(conversationId, content, options);
-      const users = options.users === undefined || options.users === null ? null : [options.users].flat();
-      const userSession = this.mode === 'user';
       const type = options.type ?? (typeof content === 'string' ? 'text' : 'custom');
-      const message: CachedMessage = {
-        conversationId,
-        senderId: this.userId,
-        clientMsgId: newClientMsgId(),
-        classKey: classKeyOf(this.classIdValue),
-        content: userSession && type === 'text' && typeof content === 'string' ? { text: content } : content,
-        recipients: !userSession && users && users.length > 0 ? users : null,
-        status: 'sending',
-        createdAt: this.nextCreatedAt(),
-        ...(userSession
-          ? { type, mentions: options.mentions ?? [], countsUnread: options.countUnread !== false }
-          : {}),
-        ...(options.priority && options.priority !== 'normal' ? { priority: options.priority } : {}),
-      };
-      await this.cache.addPending(message);
-      this.emit('message:update', message);
-      const sent = this.outbox.wait(message);
-      void this.outbox.flush();
-      return sent;
+      return this.queue(conversationId, type, this.mode === 'user' ? userContent(type, content) : content, options);
     },
+
+    /**
+     * Sends a file (image, file, audio, video). The message shows at once with status `sending`
+     * and the bytes are kept in the cache, so the upload resumes after a reload; progress comes
+     * as `upload:progress` events; `cancel()` stops it. Resolves once the server stored the message.
+     */
+    sendFile: async (conversationId: string, blob: Blob, options: SendFileOptions = {}): Promise<CachedMessage> => {
+      this.assertOpen();
+      if (this.mode !== 'user') throw new IMError(ERROR_CODES.FORBIDDEN, 'file messages belong to user sessions; room sessions use files.upload()');
+      this.assertUploadSize(blob);
+      const type = options.type ?? kindOfBlob(blob);
+      const name = options.name ?? ((blob as File).name || 'file');
+      let duration = options.duration ?? 0;
+      let poster = options.poster;
+      if ((type === 'audio' || type === 'video') && (options.duration === undefined || (type === 'video' && !poster))) {
+        const probe = await probeMedia(blob, type);
+        if (options.duration === undefined) duration = probe.duration;
+        poster ??= probe.poster;
+      }
+      const file = { id: '', url: '', name, size: blob.size, mime: blob.type || 'application/octet-stream', kind: type };
+      const content: Record<string, JsonValue> = { file };
+      if (type === 'audio' || type === 'video') content.duration = Math.round(duration * 1000) / 1000;
+      if (type === 'video') content.poster = null;
+      return this.queue(conversationId, type, content, {
+        ...(options.countUnread === false ? { countUnread: false } : {}),
+        ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
+      }, { blob, name, ...(poster ? { poster } : {}) });
+    },
+
+    /**
+     * Cancels an unsent message that has not gone to the server yet (a file still uploading, or
+     * one that failed): it is removed. Resolves false when it is already stored or being stored.
+     */
+    cancel: async (conversationId: string, clientMsgId: string): Promise<boolean> => {
+      const key = { conversationId, senderId: this.userId, clientMsgId };
+      this.progress.delete(`${conversationId}\u0000${clientMsgId}`);
+      return this.outbox.cancel(key);
+    },
+
+    /** Upload progress (0–100) of an unsent file message, or undefined when it is not uploading. */
+    uploadProgress: (conversationId: string, clientMsgId: string): number | undefined => this.progress.get(`${conversationId}\u0000${clientMsgId}`),
 
     /** Sends a failed message again, with the same client message id. */
     retry: async (conversationId: string, clientMsgId: string): Promise<CachedMessage> => {
@@ -853,7 +1010,10 @@ export class IMClient extends Emitter<IMClientEvents> {
     addMembers: async (conversationId: string, members: string[]): Promise<CachedConversation> =>
       this.keep(await this.userRequest('conversation:add-members', { conversationId, members })),
 
-    /** Leave a group (its history stays readable up to now in your cache). */
+    /** Enter a bound room (chat room): it joins your list as a `room` conversation. */
+    joinRoom: async (roomId: string): Promise<CachedConversation> => this.keep(await this.userRequest('conversation:join-room', { roomId })),
+
+    /** Leave a group or a room (its history stays readable up to now in your cache). */
     leave: async (conversationId: string): Promise<void> => {
       await this.userRequest('conversation:leave', { conversationId });
       await this.cache.updateConversation(conversationId, (c) => ({ ...c, left: true, pinned: false }));
@@ -888,6 +1048,18 @@ export class IMClient extends Emitter<IMClientEvents> {
 
     /** Sum of unread messages of the listed, unmuted conversations. */
     totalUnread: async (): Promise<number> => totalUnread(await this.cache.conversations()),
+  };
+
+  /** Files on the IM server. */
+  readonly files = {
+    /** Uploads a file (POST /v1/uploads) and resolves with its details; for messages use `messages.sendFile`. */
+    upload: (blob: Blob, options: UploadOptions & { name?: string } = {}): Promise<FileInfo> => {
+      this.assertOpen();
+      const { name, ...rest } = options;
+      return uploadFile(this.server, this.mode === 'user' ? this.ticket : this.token, blob, name ?? ((blob as File).name || 'file'), rest);
+    },
+    /** Absolute URL of a file path the server gave (`file.url`, a thumbnail's `url`). */
+    url: (path: string): string => (/^https?:\/\//.test(path) ? path : `${this.server}${path}`),
   };
 
   /** Typing indicators (user sessions; online only, never stored). */
@@ -968,7 +1140,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     }, 300);
   }
 
-  private userRequest<E extends 'conversation:open-direct' | 'conversation:create-group' | 'conversation:add-members' | 'conversation:leave' | 'conversation:read' | 'conversation:settings' | 'conversation:hide'>(
+  private userRequest<E extends 'conversation:open-direct' | 'conversation:create-group' | 'conversation:add-members' | 'conversation:leave' | 'conversation:join-room' | 'conversation:read' | 'conversation:settings' | 'conversation:hide'>(
     event: E,
     payload: Parameters<ClientToServerEvents[E]>[0],
   ) {

@@ -34,7 +34,27 @@ export class Outbox {
     private readonly payloadOf: (message: CachedMessage) => MessageSendPayload | UserMessageSendPayload,
     /** Conversations that may have unsent messages. */
     private readonly conversations: () => Promise<string[]>,
+    /** Work before sending (uploading a file message's file); resolves with the message to send. */
+    private readonly prepare: (message: CachedMessage, signal: AbortSignal) => Promise<CachedMessage> = async (message) => message,
   ) {}
+
+  /** The message being prepared (uploaded) now, with the means to abort it. */
+  private preparing: { key: string; controller: AbortController } | undefined;
+  /** The message whose `message:send` is in flight: too late to cancel. */
+  private sendingKey: string | undefined;
+
+  /**
+   * Cancels an unsent message that is not on its way to the server yet (typically a file still
+   * uploading): aborts its upload and removes it. False when it is already being sent or stored.
+   */
+  async cancel(key: MessageKey): Promise<boolean> {
+    const id = waiterKey(key);
+    if (this.sendingKey === id) return false;
+    if (this.preparing?.key === id) this.preparing.controller.abort();
+    const removed = await this.cache.removePending(key);
+    if (removed) this.settle(key, { error: new IMError(ERROR_CODES.CANCELLED, 'the message was cancelled') });
+    return removed;
+  }
 
   /** Resolves when the message is stored on the server; rejects when it failed for good. */
   wait(key: MessageKey): Promise<CachedMessage> {
@@ -109,12 +129,29 @@ export class Outbox {
   }
 
   /** Returns false when sending should pause (disconnected, or backing off). */
-  private async sendOne(message: CachedMessage): Promise<boolean> {
+  private async sendOne(queued: CachedMessage): Promise<boolean> {
     let result: SendResult;
+    let message = queued;
+    const id = waiterKey(queued);
     try {
-      result = await this.transport.request('message:send', this.payloadOf(message));
+      const controller = new AbortController();
+      this.preparing = { key: id, controller };
+      try {
+        message = await this.prepare(queued, controller.signal);
+      } finally {
+        this.preparing = undefined;
+      }
+      // Cancelled while preparing: it left the cache, go on with the next one.
+      if (!(await this.cache.get(message))) return true;
+      this.sendingKey = id;
+      try {
+        result = await this.transport.request('message:send', this.payloadOf(message));
+      } finally {
+        this.sendingKey = undefined;
+      }
     } catch (error) {
       const imError = error instanceof IMError ? error : new IMError(ERROR_CODES.INTERNAL, String(error));
+      if (imError.code === ERROR_CODES.CANCELLED) return true;
       // A busy conversation drops low-priority messages for good; others wait their turn.
       const dropped = imError.code === ERROR_CODES.CONVERSATION_BUSY && message.priority === 'low';
       if (imError.retryable && !dropped) {

@@ -11,6 +11,10 @@ import { sendError } from './http/errors.js';
 import { registerRoomBindingRoutes } from './http/room-binding.js';
 import { registerStaticRoutes } from './http/static.js';
 import { registerUserRoutes } from './http/users.js';
+import { registerNotificationRoutes } from './http/notifications.js';
+import { registerUploadRoutes } from './http/uploads.js';
+import { LocalDiskBlobStore, type BlobStore } from './files/blob-store.js';
+import { join } from 'node:path';
 import { createRoomAuth } from './realtime/auth.js';
 import { ConversationRates } from './realtime/rate-limit.js';
 import { registerRoomHandlers } from './realtime/room-handlers.js';
@@ -23,6 +27,8 @@ import type { Store } from './store/store.js';
 export interface AppDeps {
   store?: Store;
   clock?: () => number;
+  /** Where uploads are kept (default: files under the data dir). */
+  blobs?: BlobStore;
   /** Most messages committed together (group commit); 1 commits each on its own. */
   maxCommitBatch?: number;
 }
@@ -65,6 +71,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
     clock,
     log: http.log,
     rates: new ConversationRates(config.conversationRate, clock),
+    blobs: deps.blobs ?? new LocalDiskBlobStore(join(config.dataDir, 'files')),
   };
 
   // Bodies are parsed by the routes themselves so that any malformed body gets our coded error.
@@ -117,13 +124,20 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
 
   http.get('/health', async () => ({ ok: true }));
   registerRoomBindingRoutes(http, ctx, {
-    onUnbound(binding) {
-      const room = io.in(conversationRoom(binding.conversationId));
-      room.emit('session:kicked', errorPayload(ERROR_CODES.ROOM_UNBOUND, `room "${binding.roomId}" was unbound`));
-      room.disconnectSockets(true);
+    async onUnbound(binding) {
+      // Room-token sessions end; signed-in members stay connected (the room is one of their
+      // conversations) and are refused with ROOM_UNBOUND when they write to it.
+      const kicked = errorPayload(ERROR_CODES.ROOM_UNBOUND, `room "${binding.roomId}" was unbound`);
+      for (const socket of await io.in(conversationRoom(binding.conversationId)).fetchSockets()) {
+        if (socket.data.kind !== 'room') continue;
+        socket.emit('session:kicked', kicked);
+        socket.disconnect(true);
+      }
     },
   });
   registerUserRoutes(http, ctx);
+  registerNotificationRoutes(http, ctx, io);
+  await registerUploadRoutes(http, ctx);
   if (config.demo) registerDemoRoutes(http, ctx);
   await registerStaticRoutes(http, ctx);
 

@@ -25,6 +25,8 @@ export interface Config {
   recallWindowSeconds: number;
   /** Messages per second one conversation takes before dropping by priority. */
   conversationRate: number;
+  /** Largest upload in bytes (at most LIMITS.UPLOAD_MAX_BYTES_CAP). */
+  uploadMaxBytes: number;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -45,6 +47,15 @@ export function parseOrigins(raw: string | undefined): '*' | string[] {
     }
   }
   return list;
+}
+
+/** "26214400", "500KB", "25MB" (binary units) → bytes; undefined when malformed. */
+export function parseBytes(raw: string | undefined, fallback: number): number | undefined {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const match = /^(\d+)\s*(b|kb|k|mb|m)?$/i.exec(raw.trim());
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Number(match[1]) * (unit.startsWith('m') ? 1024 * 1024 : unit.startsWith('k') ? 1024 : 1);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -70,9 +81,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(conversationRate) || conversationRate < 1 || conversationRate > 100_000) {
     throw new ConfigError('IM_CONVERSATION_RATE must be a whole number of messages per second from 1 to 100000');
   }
+  const uploadMaxBytes = parseBytes(env.IM_UPLOAD_MAX_BYTES, LIMITS.UPLOAD_MAX_BYTES_DEFAULT);
+  if (uploadMaxBytes === undefined || uploadMaxBytes < 1 || uploadMaxBytes > LIMITS.UPLOAD_MAX_BYTES_CAP) {
+    throw new ConfigError(`IM_UPLOAD_MAX_BYTES must be a size from 1 byte to 100MB, like 26214400, 500KB or 25MB`);
+  }
   const ticketSecret = env.IM_TICKET_SECRET?.trim() || undefined;
   if (ticketSecret !== undefined && ticketSecret.length < 16) throw new ConfigError('IM_TICKET_SECRET must be at least 16 characters');
   return {
+    uploadMaxBytes,
     conversationRate,
     recallWindowSeconds,
     ticketSecret,

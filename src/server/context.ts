@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { Secrets } from './auth/secrets.js';
 import type { Store } from './store/store.js';
+import type { BlobStore } from './files/blob-store.js';
 import type { MessageWriter } from './store/message-writer.js';
 import type { ConversationRates } from './realtime/rate-limit.js';
 
@@ -15,4 +16,6 @@ export interface ServerContext {
   log: FastifyBaseLogger;
   /** Per-conversation message rate with priorities (busy rooms drop low priority first). */
   rates: ConversationRates;
+  /** Where uploaded files' bytes live. */
+  blobs: BlobStore;
 }

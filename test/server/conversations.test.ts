@@ -401,20 +401,28 @@ describe('conversations', () => {
       assert.equal(received.countsUnread, true);
     });
 
-    test('type custom carries any JSON', async () => {
+    test('type custom carries any JSON data (≤ 8 KB) with a text description', async () => {
       const alice = await user('alice');
       const bob = await user('bob');
       const direct = await openDirect(alice.socket, 'bob');
-      const contents = [{ kind: 'card', items: [1, { b: null }], ok: true }, 42, 'just a string', [1, 'two'], false, { text: '' }];
+      const datas = [{ kind: 'card', items: [1, { b: null }], ok: true }, 42, 'just a string', [1, 'two'], false, null];
+      const contents = datas.map((data, index) => ({ data, description: index === 0 ? 'A card' : '' }));
       for (const content of contents) {
         await requestOk(alice.socket, 'message:send', { conversationId: direct.id, clientMsgId: uuid(), type: 'custom', content, mentions: ['bob'] });
         const message = await nextEvent<StoredMessage>(bob.socket, 'message:created');
         assert.equal(message.type, 'custom');
         assert.deepEqual(message.content, content);
+        assert.deepEqual(message.mentions, [], 'mentions belong to text messages');
       }
       const page = await history(bob.socket, direct.id);
       assert.deepEqual(page.messages.map((m) => m.content), contents);
       assert.ok(page.messages.every((m) => m.type === 'custom'), 'all custom');
+
+      const send = (content: unknown) => ({ conversationId: direct.id, clientMsgId: uuid(), type: 'custom', content });
+      await expectError(alice.socket, 'message:send', send({ description: 'no data' }), ERROR_CODES.CONTENT_EMPTY);
+      await expectError(alice.socket, 'message:send', send({ data: 'x'.repeat(8 * 1024) }), ERROR_CODES.CONTENT_TOO_LARGE);
+      await expectError(alice.socket, 'message:send', send({ data: 1, description: 'x'.repeat(501) }), ERROR_CODES.INVALID_PAYLOAD);
+      await expectError(alice.socket, 'message:send', send({ data: 1, description: 7 }), ERROR_CODES.INVALID_PAYLOAD);
     });
 
     test('seq runs 1..N per conversation without holes; a retry with the same clientMsgId is a duplicate with the same seq', async () => {
@@ -511,7 +519,7 @@ describe('conversations', () => {
       await send(alice.socket, direct.id, 'a1');
       for (const text of ['b1', 'b2', 'b3']) await send(bob.socket, direct.id, text);
       await send(bob.socket, direct.id, 'silent', { countUnread: false });
-      await requestOk(bob.socket, 'message:send', { conversationId: direct.id, clientMsgId: uuid(), type: 'custom', content: { silent: true }, countUnread: false });
+      await requestOk(bob.socket, 'message:send', { conversationId: direct.id, clientMsgId: uuid(), type: 'custom', content: { data: { silent: true }, description: '' }, countUnread: false });
       const alices = await summary(alice.socket, direct.id);
       assert.equal(alices.readSeq, 1);
       assert.equal(alices.lastSeq, 6);
@@ -573,7 +581,7 @@ describe('conversations', () => {
       await send(alice.socket, group.id, 'on my way');
       assert.equal(await mentioned(alice), false);
       // Mentions of a custom message are ignored.
-      await requestOk(bob.socket, 'message:send', { conversationId: group.id, clientMsgId: uuid(), type: 'custom', content: { x: 1 }, mentions: ['carol'] });
+      await requestOk(bob.socket, 'message:send', { conversationId: group.id, clientMsgId: uuid(), type: 'custom', content: { data: { x: 1 }, description: '' }, mentions: ['carol'] });
       assert.equal(await mentioned(carol), false);
     });
 

@@ -160,9 +160,9 @@ describe('room messaging', () => {
         await nextEvent<StoredMessage>(socket, 'message:created'),
       ];
       assert.deepEqual(created, [
-        { id: results[0]!.id, conversationId: alice.session.conversationId, seq: 1, classId: null, senderId: 'alice', clientMsgId: clientMsgIds[0], content: 'one', recipients: null, time: results[0]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0 },
-        { id: results[1]!.id, conversationId: alice.session.conversationId, seq: 2, classId: null, senderId: 'alice', clientMsgId: clientMsgIds[1], content: { two: 2 }, recipients: null, time: results[1]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0 },
-        { id: results[2]!.id, conversationId: alice.session.conversationId, seq: 3, classId: null, senderId: 'alice', clientMsgId: clientMsgIds[2], content: [3, 'three'], recipients: null, time: results[2]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0 },
+        { id: results[0]!.id, conversationId: alice.session.conversationId, seq: 1, classId: null, senderId: 'alice', clientMsgId: clientMsgIds[0], content: 'one', recipients: null, time: results[0]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0, replyTo: null },
+        { id: results[1]!.id, conversationId: alice.session.conversationId, seq: 2, classId: null, senderId: 'alice', clientMsgId: clientMsgIds[1], content: { two: 2 }, recipients: null, time: results[1]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0, replyTo: null },
+        { id: results[2]!.id, conversationId: alice.session.conversationId, seq: 3, classId: null, senderId: 'alice', clientMsgId: clientMsgIds[2], content: [3, 'three'], recipients: null, time: results[2]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0, replyTo: null },
       ]);
     }
     await barrier(bob.socket, [alice.socket]);

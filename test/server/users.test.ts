@@ -152,11 +152,12 @@ describe('user tickets (REST)', () => {
 describe('user sessions: connecting with a ticket', () => {
   afterEach(cleanup);
 
-  test('a REST ticket connects: session:ready { kind: "user", userId, version, expiresAt }', async () => {
-    const server = await startServer();
+  test('a REST ticket connects: session:ready { kind: "user", userId, version, expiresAt, uploadMaxBytes }', async () => {
+    const server = await startServer({ uploadMaxBytes: 5 * 1024 * 1024 });
     const { ticket, expiresAt } = await issueTicket(server, 'alice');
     const { socket, session } = await connectUser(server, ticket);
-    assert.deepEqual(Object.keys(session).sort(), ['expiresAt', 'kind', 'userId', 'version']);
+    assert.deepEqual(Object.keys(session).sort(), ['expiresAt', 'kind', 'uploadMaxBytes', 'userId', 'version']);
+    assert.equal(session.uploadMaxBytes, 5 * 1024 * 1024);
     assert.equal(session.kind, 'user');
     assert.equal(session.userId, 'alice');
     assert.equal(session.expiresAt, expiresAt);

@@ -96,6 +96,15 @@ export class DexieCache implements MessageCache {
     await this.db.messages.put(message);
   }
 
+  async removePending(key: MessageKey): Promise<boolean> {
+    return this.db.transaction('rw', this.db.messages, async () => {
+      const existing = await this.db.messages.get(keyOf(key));
+      if (!existing || existing.seq !== undefined) return false;
+      await this.db.messages.delete(keyOf(key));
+      return true;
+    });
+  }
+
   async update(key: MessageKey, change: (message: CachedMessage) => CachedMessage): Promise<CachedMessage | undefined> {
     return this.db.transaction('rw', this.db.messages, async () => {
       const existing = await this.db.messages.get(keyOf(key));

@@ -58,6 +58,14 @@ export class MemoryCache implements MessageCache {
     this.notify();
   }
 
+  async removePending(key: MessageKey): Promise<boolean> {
+    const existing = this.messages.get(keyOf(key));
+    if (!existing || existing.seq !== undefined) return false;
+    this.messages.delete(keyOf(key));
+    this.notify();
+    return true;
+  }
+
   async update(key: MessageKey, change: (message: CachedMessage) => CachedMessage): Promise<CachedMessage | undefined> {
     const existing = this.messages.get(keyOf(key));
     if (!existing) return undefined;

@@ -1,5 +1,5 @@
 import type { ErrorPayload } from '../../protocol/errors.js';
-import type { ConversationSummary, JsonValue, MessageType, SendResult, StoredMessage } from '../../protocol/models.js';
+import type { ConversationSummary, JsonValue, MessageType, Quote, SendResult, StoredMessage } from '../../protocol/models.js';
 
 export type MessageStatus = 'sending' | 'sent' | 'failed';
 
@@ -33,6 +33,20 @@ export interface CachedMessage {
   version?: number;
   /** Send priority other than normal. */
   priority?: 'high' | 'low';
+  /** The message this one quotes. */
+  replyTo?: Quote | null;
+  /**
+   * An unsent file message whose file is not uploaded yet: the bytes are kept here (so the
+   * upload survives a reload) until the server has them; `content.file` is filled in then.
+   */
+  upload?: PendingUpload;
+}
+
+export interface PendingUpload {
+  blob: Blob;
+  name: string;
+  /** Video: a poster frame to upload with it. */
+  poster?: Blob;
 }
 
 /** A conversation in the user's list, as the cache keeps it. */
@@ -55,11 +69,15 @@ export interface SearchQuery {
   limit?: number;
 }
 
-/** The searchable text of a message: a string content, or the `text` of an object content. */
+/** The searchable text of a message: its text, a file's name, a location's or custom message's description. */
 export function searchableText(message: CachedMessage): string {
   const { content } = message;
   if (typeof content === 'string') return content;
-  if (content && typeof content === 'object' && !Array.isArray(content) && typeof content.text === 'string') return content.text;
+  if (!content || typeof content !== 'object' || Array.isArray(content)) return '';
+  if (typeof content.text === 'string') return content.text;
+  if (typeof content.description === 'string') return content.description;
+  const file = content.file;
+  if (file && typeof file === 'object' && !Array.isArray(file) && typeof file.name === 'string') return file.name;
   return '';
 }
 
@@ -140,6 +158,7 @@ export function fromStored(message: StoredMessage): CachedMessage {
     recalled: message.recalled,
     reactions: message.reactions,
     version: message.version,
+    replyTo: message.replyTo ?? null,
   };
 }
 
@@ -176,6 +195,8 @@ export interface MessageCache {
   removeStored(conversationId: string, classKey: string, seq: number): Promise<void>;
   /** Adds an unsent message (the outbox). */
   addPending(message: CachedMessage): Promise<void>;
+  /** Removes an unsent message (a cancelled upload); false when it is stored or absent. */
+  removePending(key: MessageKey): Promise<boolean>;
   update(key: MessageKey, change: (message: CachedMessage) => CachedMessage): Promise<CachedMessage | undefined>;
   get(key: MessageKey): Promise<CachedMessage | undefined>;
   /** Unsent messages (status 'sending') of a conversation, oldest first. */

@@ -9,7 +9,7 @@ import { sendError } from './errors.js';
 
 export interface RoomBindingHooks {
   /** Called after a room was unbound, to disconnect its sockets. */
-  onUnbound(binding: RoomBinding): void;
+  onUnbound(binding: RoomBinding): Promise<void>;
 }
 
 /** Optional token lifetime in seconds: 60 s to 1 year. */
@@ -62,7 +62,7 @@ export function registerRoomBindingRoutes(app: FastifyInstance, ctx: ServerConte
     const unbound = await ctx.store.unbindRoom(roomId.value, ctx.clock());
     if (!unbound) return sendError(reply, 404, ERROR_CODES.ROOM_NOT_FOUND, `room "${roomId.value}" is not bound`);
     const binding = await ctx.store.getRoom(roomId.value);
-    if (binding) hooks.onUnbound(binding);
+    if (binding) await hooks.onUnbound(binding);
     return reply.code(200).send({ roomId: roomId.value, unbound: true });
   });
 }

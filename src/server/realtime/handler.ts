@@ -11,6 +11,7 @@ export class RequestError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -54,7 +55,7 @@ export function onRequest<E extends keyof ClientToServerEvents, P>(
       reply({ ok: true, data: await run(checked.value) });
     } catch (error) {
       if (error instanceof RequestError) {
-        reply({ ok: false, error: errorPayload(error.code, error.message) });
+        reply({ ok: false, error: errorPayload(error.code, error.message, error.details) });
         return;
       }
       ctx.log.error({ err: error, event }, 'request failed');

@@ -165,6 +165,7 @@ async function onConnection(io: IMServer, ctx: ServerContext, socket: IMSocket):
     history: page.messages,
     hasMore: page.hasMore,
     online: await onlineUsers(io, conversationId),
+    uploadMaxBytes: ctx.config.uploadMaxBytes,
   };
   socket.emit('session:ready', session);
 }

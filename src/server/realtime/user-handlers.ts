@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { ERROR_CODES, errorPayload } from '../../protocol/errors.js';
 import type { UserSocketData } from '../../protocol/events.js';
 import { LIMITS } from '../../protocol/limits.js';
-import type { ConversationId, ConversationSummary, JsonValue, MessageId, StoredMessage, UserId, UserSessionInfo } from '../../protocol/models.js';
+import type { ConversationId, ConversationSummary, JsonValue, MessageId, Quote, StoredMessage, UserId, UserSessionInfo } from '../../protocol/models.js';
+import { previewOf } from '../../protocol/preview.js';
+import { resolveContent } from './message-content.js';
 import {
   checkAddMembers,
   checkConversationRef,
+  checkRoomRef,
   checkConversationSync,
   checkCreateGroup,
   checkMarkRead,
@@ -26,7 +29,17 @@ import type { ServerContext } from '../context.js';
 import { ticketSecret } from './auth.js';
 import { onRequest, RequestError } from './handler.js';
 import { TokenBucket } from './rate-limit.js';
-import { conversationRoom, type IMServer, type IMSocket } from './types.js';
+import { classRoom, conversationRoom, userRoom, type IMServer, type IMSocket } from './types.js';
+
+/**
+ * Socket.IO rooms a signed-in member of a room's conversation joins: the whole room (online
+ * count, typing), no class (stored messages for everyone) and their own (messages sent to them).
+ */
+const roomRoomsOf = (conversationId: string, userId: string): string[] => [
+  conversationRoom(conversationId),
+  classRoom(conversationId, null),
+  userRoom(conversationId, userId),
+];
 
 /** Socket.IO room of every connection of one signed-in user. */
 export const userSessionsRoom = (userId: string): string => `user:${userId}`;
@@ -87,6 +100,12 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     clearTimeout(expiry);
     void announcePresence(io, ctx, userId, false).catch((error: unknown) => ctx.log.error({ err: error }, 'presence failed'));
   });
+
+  /** Messages to a room's conversation can be sent while the room is bound. */
+  const requireBoundRoom = async (conversationId: string) => {
+    const room = await ctx.store.getRoom(conversationId.slice('room:'.length));
+    if (!room?.bound) throw new RequestError(ERROR_CODES.ROOM_UNBOUND, 'the room of this conversation is not bound');
+  };
 
   /** The caller's active membership, or a NOT_MEMBER failure. */
   const membership = async (conversationId: string) => {
@@ -170,13 +189,25 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     return summaryOf(conversationId);
   });
 
+  onRequest(ctx, socket, 'conversation:join-room', sends, checkRoomRef, async ({ roomId }) => {
+    const room = await ctx.store.getRoom(roomId);
+    if (!room) throw new RequestError(ERROR_CODES.ROOM_NOT_FOUND, `no room "${roomId}"`);
+    if (!room.bound) throw new RequestError(ERROR_CODES.ROOM_UNBOUND, `room "${roomId}" is not bound`);
+    const change = await conversations.joinRoom(room.conversationId, userId, ctx.clock());
+    io.in(userSessionsRoom(userId)).socketsJoin(roomRoomsOf(room.conversationId, userId));
+    await announce(io, ctx, room.conversationId, change.added);
+    return summaryOf(room.conversationId);
+  });
+
   onRequest(ctx, socket, 'conversation:leave', sends, checkConversationRef, async ({ conversationId }) => {
     await membership(conversationId);
     const conversation = await conversations.conversation(conversationId);
-    if (conversation?.type !== 'group') throw new RequestError(ERROR_CODES.FORBIDDEN, 'only groups can be left; hide a direct conversation instead');
-    await tip(conversationId, { tip: 'member-left', members: [userId] });
+    if (conversation?.type !== 'group' && conversation?.type !== 'room') {
+      throw new RequestError(ERROR_CODES.FORBIDDEN, 'only groups and rooms can be left; hide a direct conversation instead');
+    }
+    if (conversation.type === 'group') await tip(conversationId, { tip: 'member-left', members: [userId] });
     await conversations.leave(conversationId, userId);
-    io.in(userSessionsRoom(userId)).socketsLeave(conversationRoom(conversationId));
+    io.in(userSessionsRoom(userId)).socketsLeave(conversation.type === 'room' ? roomRoomsOf(conversationId, userId) : [conversationRoom(conversationId)]);
     await announce(io, ctx, conversationId, [...(await conversations.memberIds(conversationId)), userId]);
     return { conversationId };
   });
@@ -227,33 +258,52 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
   });
 
   onRequest(ctx, socket, 'message:send', sends, checkUserMessageSend, async (payload) => {
-    await membership(payload.conversationId);
+    const member = await membership(payload.conversationId);
+    const conversation = await conversations.conversation(payload.conversationId);
+    if (conversation?.type === 'system') throw new RequestError(ERROR_CODES.FORBIDDEN, 'system conversations are written by the site only');
+    if (conversation?.type === 'room') await requireBoundRoom(payload.conversationId);
     if (!ctx.rates.admit(payload.conversationId, payload.priority)) {
       throw new RequestError(ERROR_CODES.CONVERSATION_BUSY, 'the conversation is over its message rate; try again shortly');
     }
+    const content = await resolveContent(ctx, payload.body);
     if (payload.onlineOnly) {
       // Not stored, not counted: whoever is online now gets it.
       const time = ctx.clock();
       socket
         .to(conversationRoom(payload.conversationId))
-        .emit('signal:received', { kind: 'online', conversationId: payload.conversationId as ConversationId, senderId: userId, content: payload.content, time });
+        .emit('signal:received', { kind: 'online', conversationId: payload.conversationId as ConversationId, senderId: userId, content, time });
       return { id: '' as MessageId, seq: 0, time, duplicate: false };
     }
-    const mentions = payload.type === 'text' ? payload.mentions : [];
+    let replyTo: Quote | null = null;
+    if (payload.replyTo !== null) {
+      const quoted = await ctx.store.messageOps.get(payload.conversationId, payload.replyTo);
+      const visible =
+        quoted &&
+        quoted.seq > Number(member.joined_seq) &&
+        !quoted.recalled &&
+        quoted.type !== 'tip' &&
+        !(await ctx.store.messageOps.isDeletedFor(payload.conversationId, quoted.seq, userId));
+      if (!visible) throw new RequestError(ERROR_CODES.MESSAGE_NOT_FOUND, `no message ${payload.replyTo} to reply to here`);
+      replyTo = { seq: quoted.seq, senderId: quoted.senderId, type: quoted.type, preview: previewOf(quoted.type, quoted.content) };
+    }
+    const mentions = payload.body.type === 'text' ? payload.mentions : [];
     const { message, duplicate } = await ctx.writer.append({
       conversationId: payload.conversationId,
       classId: null,
       senderId: userId as UserId,
       clientMsgId: payload.clientMsgId,
-      content: payload.content,
+      content,
       recipients: null,
       time: ctx.clock(),
-      type: payload.type,
+      type: payload.body.type,
       mentions,
       countsUnread: payload.countUnread,
+      replyTo,
     });
     if (!duplicate) {
-      socket.to(conversationRoom(payload.conversationId)).emit('message:created', message);
+      // In a room, signed-in members hear messages for no class, as room sessions in no class do.
+      const audience = conversation?.type === 'room' ? classRoom(payload.conversationId, null) : conversationRoom(payload.conversationId);
+      socket.to(audience).emit('message:created', message);
       // Sending a message means having read everything before it.
       await conversations.markRead(payload.conversationId, userId, message.seq);
     }
@@ -363,7 +413,10 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
   }
   const memberships = await conversations.conversationIdsOf(userId);
   const firstConnection = (await io.in(userSessionsRoom(userId)).fetchSockets()).length === 0;
-  await socket.join([userSessionsRoom(userId), ...memberships.map(conversationRoom)]);
+  await socket.join([
+    userSessionsRoom(userId),
+    ...memberships.flatMap((id) => (id.startsWith('room:') ? roomRoomsOf(id, userId) : [conversationRoom(id)])),
+  ]);
   if (!socket.connected) return;
   if (firstConnection) await announcePresence(io, ctx, userId, true);
   const session: UserSessionInfo = {
@@ -371,6 +424,7 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     userId: userId as UserId,
     version: await conversations.currentVersion(),
     expiresAt: data.expiresAt,
+    uploadMaxBytes: ctx.config.uploadMaxBytes,
   };
   socket.emit('session:ready', session);
 }

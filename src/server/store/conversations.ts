@@ -1,6 +1,7 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { ConversationId, ConversationSummary, ConversationType, UserId } from '../../protocol/models.js';
-import { nextVersion, notDeletedFor, toMessage } from './rows.js';
+import { systemConversationId } from '../../protocol/models.js';
+import { nextVersion, notDeletedFor, toMessage, visibleInRoomTo } from './rows.js';
 import type { ConversationTable, Database, MemberTable } from './schema.js';
 
 /** Id of the one direct conversation of two users (user ids cannot contain ':'). */
@@ -74,6 +75,25 @@ export class ConversationStore {
       // A direct conversation never loses its members: re-add one who had left (a new message brings it back).
       const added = await this.insertMembers(trx, id, [...new Set([userId, peerId])], null, 0, now);
       return { conversationId: id, added, created: !existing };
+    });
+  }
+
+  /** The user's system (notifications) conversation, created on first use. */
+  async openSystem(userId: string, now: number): Promise<MembershipChange> {
+    const id = systemConversationId(userId);
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('conversations').select('id').where('id', '=', id).executeTakeFirst();
+      if (!existing) await this.createConversation(trx, id, 'system', null, null, now);
+      const added = existing ? [] : await this.insertMembers(trx, id, [userId], null, 0, now);
+      return { conversationId: id, added, created: !existing };
+    });
+  }
+
+  /** A signed-in user enters a room's conversation: its history (for everyone in the room) is theirs to read. */
+  async joinRoom(conversationId: string, userId: string, now: number): Promise<MembershipChange> {
+    return this.db.transaction().execute(async (trx) => {
+      const added = await this.insertMembers(trx, conversationId, [userId], null, 0, now);
+      return { conversationId, added, created: false };
     });
   }
 
@@ -276,7 +296,6 @@ export class ConversationStore {
         'm.version as m_version',
       ])
       .where('m.user_id', '=', userId)
-      .where('c.type', '!=', 'room')
       // A conversation's own changes matter to its members only, not to those who left it.
       .where((eb) => eb.or([eb('m.version', '>', since), eb.and([eb('c.version', '>', since), eb('m.left', '=', 0)])]));
     if (only !== undefined) query = query.where('c.id', '=', only);
@@ -319,6 +338,7 @@ export class ConversationStore {
         .where('seq', '>', Number(row.joined_seq))
         .where('seq', '<=', ceiling)
         .where(notDeletedFor(userId, 'messages'))
+        .where(visibleInRoomTo(userId, 'messages'))
         .orderBy('seq', 'desc')
         .limit(1)
         .executeTakeFirst(),
@@ -332,6 +352,7 @@ export class ConversationStore {
             .where('seq', '<=', ceiling)
             .where('sender_id', '!=', userId)
             .where('counts_unread', '=', 1)
+            .where(visibleInRoomTo(userId, 'messages'))
             .limit(100)
             .as('unread'),
         )
@@ -352,7 +373,7 @@ export class ConversationStore {
     return {
       id: id as ConversationId,
       type: row.type as ConversationType,
-      name: row.name,
+      name: row.type === 'room' ? id.slice('room:'.length) : row.name,
       ownerId: row.owner_id as UserId | null,
       peerId: row.type === 'direct' ? ((id.split(':').slice(1).find((member) => member !== userId) ?? userId) as UserId) : null,
       memberCount: memberIds.length,

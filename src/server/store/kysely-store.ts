@@ -7,6 +7,7 @@ import { migrationProvider } from './migrations/index.js';
 import { nextVersion, notDeletedFor, toMessage, withReactions } from './rows.js';
 import { ConversationStore } from './conversations.js';
 import { MessageOpsStore } from './message-ops.js';
+import { FileStore } from './files.js';
 import type { AppendResult, HistoryRequest, NewMessage, RoomBinding, Store } from './store.js';
 
 function toBinding(row: Selectable<RoomTable>): RoomBinding {
@@ -23,10 +24,12 @@ function toBinding(row: Selectable<RoomTable>): RoomBinding {
 export class KyselyStore implements Store {
   readonly conversations: ConversationStore;
   readonly messageOps: MessageOpsStore;
+  readonly files: FileStore;
 
   constructor(protected readonly db: Kysely<Database>) {
     this.conversations = new ConversationStore(db);
     this.messageOps = new MessageOpsStore(db);
+    this.files = new FileStore(db);
   }
 
   async migrate(): Promise<void> {
@@ -159,6 +162,7 @@ export class KyselyStore implements Store {
           edited_at: null,
           recalled_by: null,
           recalled_at: null,
+          reply_to: message.replyTo ? JSON.stringify(message.replyTo) : null,
         });
       });
       await trx.insertInto('messages').values(rows).execute();

@@ -1,5 +1,5 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { ConversationId, JsonValue, MessageId, MessageType, StoredMessage, UserId } from '../../protocol/models.js';
+import type { ConversationId, JsonValue, MessageId, MessageType, Quote, StoredMessage, UserId } from '../../protocol/models.js';
 import type { Database, MessageTable } from './schema.js';
 
 /** Next value of the global sync version (the row lock orders concurrent writers). */
@@ -31,6 +31,7 @@ export function toMessage(row: Selectable<MessageTable>): StoredMessage {
     recalled: row.recalled_by === null ? null : { by: row.recalled_by as UserId, at: Number(row.recalled_at) },
     reactions: {},
     version: Number(row.version),
+    replyTo: row.reply_to === null || row.recalled_by !== null ? null : (JSON.parse(row.reply_to) as Quote),
   };
 }
 
@@ -53,6 +54,28 @@ export async function withReactions(db: Kysely<Database>, messages: StoredMessag
     bySeq.set(Number(row.seq), reactions);
   }
   return messages.map((message) => ({ ...message, reactions: bySeq.get(message.seq) ?? {} }));
+}
+
+/**
+ * Condition: a room message a signed-in member may read: one for no class, sent to everyone
+ * or to this user. Messages of user conversations always pass (no class, no recipients).
+ */
+export function visibleInRoomTo(userId: string, alias: 'm' | 'messages') {
+  return (eb: ExpressionBuilder<any, any>) =>
+    eb.and([
+      eb(`${alias}.class_id`, '=', ''),
+      eb.or([
+        eb(`${alias}.recipients`, 'is', null),
+        eb.exists(
+          eb
+            .selectFrom('message_recipients as r')
+            .select('r.seq')
+            .whereRef('r.conversation_id', '=', `${alias}.conversation_id`)
+            .whereRef('r.seq', '=', `${alias}.seq`)
+            .where('r.user_id', '=', userId),
+        ),
+      ]),
+    ]);
 }
 
 /** Condition: the message (table alias `alias`) was not deleted for this user ("delete for me"). */

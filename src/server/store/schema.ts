@@ -9,6 +9,23 @@ export interface Database {
   message_deletions: MessageDeletionTable;
   members: MemberTable;
   counters: CounterTable;
+  files: FileTable;
+}
+
+/** An uploaded file; its bytes are in the blob store under `id`, thumbnails under `id.s` / `id.l`. */
+export interface FileTable {
+  id: string;
+  /** `user:<id>` for a ticket, `room:<id>` for a room token. */
+  owner: string;
+  name: string;
+  size: number;
+  mime: string;
+  kind: string;
+  width: number | null;
+  height: number | null;
+  /** JSON { small, large } with each rendition's width and height; null for non-images. */
+  thumbnails: string | null;
+  created_at: number;
 }
 
 export interface ConversationTable {
@@ -58,6 +75,8 @@ export interface MessageTable {
   edited_at: number | null;
   recalled_by: string | null;
   recalled_at: number | null;
+  /** JSON Quote of the message this one replies to, or null. */
+  reply_to: string | null;
 }
 
 export interface MessageRecipientTable {

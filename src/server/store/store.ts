@@ -1,6 +1,7 @@
 import type { ConversationStore } from './conversations.js';
 import type { MessageOpsStore } from './message-ops.js';
-import type { StoredMessage, JsonValue, MessageType } from '../../protocol/models.js';
+import type { StoredMessage, JsonValue, MessageType, Quote } from '../../protocol/models.js';
+import type { FileStore } from './files.js';
 
 export interface RoomBinding {
   roomId: string;
@@ -21,6 +22,8 @@ export interface NewMessage {
   type: MessageType;
   mentions: string[];
   countsUnread: boolean;
+  /** What this message quotes, or null. */
+  replyTo?: Quote | null;
 }
 
 export interface AppendResult {
@@ -50,6 +53,8 @@ export interface Store {
   readonly conversations: ConversationStore;
   /** Recall, edit, reactions and delete-for-me of stored messages. */
   readonly messageOps: MessageOpsStore;
+  /** Uploaded files' records. */
+  readonly files: FileStore;
   migrate(): Promise<void>;
   /** Binds a room, creating it on first use. An active binding is returned unchanged. */
   bindRoom(roomId: string, now: number): Promise<RoomBinding>;

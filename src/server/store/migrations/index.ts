@@ -137,6 +137,27 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('members').addColumn('delivered_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
     },
   },
+  '0006_files_and_replies': {
+    async up(db: Kysely<any>) {
+      // Uploaded files (the bytes live in the blob store under the same id).
+      await db.schema
+        .createTable('files')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('owner', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('size', 'bigint', (c) => c.notNull())
+        .addColumn('mime', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('width', 'integer')
+        .addColumn('height', 'integer')
+        .addColumn('thumbnails', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('files_owner').on('files').columns(['owner', 'created_at']).execute();
+      // A reply keeps what it quoted as it was when sent.
+      await db.schema.alterTable('messages').addColumn('reply_to', 'text').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {
