@@ -39,6 +39,7 @@ import {
 import { Emitter } from './emitter.js';
 import { IMError } from './errors.js';
 import { Outbox } from './outbox.js';
+import { SeqRanges } from './seq-ranges.js';
 import { kindOfBlob, probeMedia } from './media.js';
 import { uploadFile, type UploadOptions } from './upload.js';
 import { previewOf } from '../protocol/preview.js';
@@ -225,6 +226,8 @@ export class IMClient extends Emitter<IMClientEvents> {
   private inbound: Promise<void> = Promise.resolve();
   private closed = false;
   private olderExhausted = new Set<string>();
+  /** Seq ranges the server confirmed complete in the cache (holes in them are deletions, not gaps). */
+  private readonly verified = new SeqRanges();
   /** Last local creation time handed out: unsent messages are flushed in this order. */
   private lastCreatedAt = 0;
   /** The `since` sent in the latest handshake: tells `session:ready` pages which way they run. */
@@ -927,21 +930,31 @@ export class IMClient extends Emitter<IMClientEvents> {
     ): Promise<{ hasMore: boolean }> => {
       this.assertConversation(conversationId);
       const classKey = classKeyOf(this.classIdValue);
+      const partition = `${conversationId}\u0000${classKey}`;
       const cached = await this.cache.before(conversationId, classKey, beforeSeq, limit);
       const oldest = cached[0]?.seq ?? beforeSeq;
-      if (cached.length >= limit) return { hasMore: oldest > 1 };
-      const partition = `${conversationId}\u0000${classKey}`;
-      if (oldest <= 1 || this.olderExhausted.has(partition)) return { hasMore: false };
-      const count = Math.min(limit - cached.length, LIMITS.HISTORY_PAGE_MAX);
+      const top = beforeSeq === Number.MAX_SAFE_INTEGER ? (cached.at(-1)?.seq ?? 0) : beforeSeq - 1;
+      const contiguous = cached.every((m, i) => i === 0 || m.seq === cached[i - 1]!.seq! + 1) && (cached.at(-1)?.seq ?? top) === top;
+      if (cached.length >= limit && (contiguous || this.verified.covers(partition, oldest, top) || !this.transport.connected)) {
+        return { hasMore: oldest > 1 };
+      }
+      if (!this.transport.connected && cached.length > 0) return { hasMore: oldest > 1 };
+      if (this.olderExhausted.has(partition) && this.verified.covers(partition, 1, top)) return { hasMore: false };
+      // Fewer than asked, or holes the server has not vouched for (messages never loaded while
+      // a device was away): fetch the page below `beforeSeq` and fill in what is missing.
+      const count = Math.min(limit, LIMITS.HISTORY_PAGE_MAX);
+      const before = beforeSeq === Number.MAX_SAFE_INTEGER ? undefined : beforeSeq;
       const page = await this.transport.request(
         'message:history',
-        this.mode === 'user'
-          ? { conversationId, before: oldest === Number.MAX_SAFE_INTEGER ? undefined : oldest, limit: count }
-          : { before: oldest === Number.MAX_SAFE_INTEGER ? undefined : oldest, limit: count, classId: this.classIdValue },
+        this.mode === 'user' ? { conversationId, before, limit: count } : { before, limit: count, classId: this.classIdValue },
       );
       await this.receive(page.messages, true, false);
+      const low = page.hasMore ? (page.messages[0]?.seq ?? beforeSeq) : 1;
+      const high = before === undefined ? (page.messages.at(-1)?.seq ?? 0) : before - 1;
+      if (page.messages.length > 0 || !page.hasMore) this.verified.add(partition, low, high);
       if (!page.hasMore) this.olderExhausted.add(partition);
-      return { hasMore: page.hasMore };
+      const held = await this.cache.before(conversationId, classKey, beforeSeq, limit);
+      return { hasMore: page.hasMore || (held[0]?.seq ?? 1) > low };
     },
 
     /** Recall a message: yours within the recall window, or any in a group you own. Everyone sees a tombstone. */
@@ -1044,6 +1057,17 @@ export class IMClient extends Emitter<IMClientEvents> {
     hide: async (conversationId: string): Promise<void> => {
       await this.userRequest('conversation:hide', { conversationId });
       await this.cache.updateConversation(conversationId, (c) => ({ ...c, hidden: true, unreadCount: 0, mentioned: false, readSeq: c.lastSeq }));
+    },
+
+    /**
+     * Keeps the text typed but not sent (on this device; '' clears it). Lists show it as the
+     * preview, and a chat view restores it when the conversation is opened again.
+     */
+    setDraft: async (conversationId: string, text: string): Promise<void> => {
+      await this.cache.updateConversation(conversationId, (c) => {
+        const { draft: _draft, ...rest } = c;
+        return text.trim() === '' ? rest : { ...rest, draft: { text, at: Date.now() } };
+      });
     },
 
     /** Sum of unread messages of the listed, unmuted conversations. */

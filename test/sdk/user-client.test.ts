@@ -353,7 +353,7 @@ describe('IMClient for signed-in users', () => {
     expect(texts(await uma.messages.search({ text: 'cafe', conversationId: direct.id, senderId: uma.userId }))).to.deep.equal([
       'The Café opens at nine',
     ]);
-    expect(texts(await uma.messages.search({ type: 'custom' }))).to.deep.equal([{ poll: 'coffee?' }]);
+    expect(texts(await uma.messages.search({ type: 'custom' }))).to.deep.equal([{ data: { poll: 'coffee?' }, description: '' }]);
     expect(await uma.messages.search({ text: 'secret' })).to.deep.equal([], 'recalled messages are not found');
     expect(await uma.messages.search({ text: 'cafe', to: before - 1 })).to.deep.equal([]);
     expect(texts(await uma.messages.search({ text: 'agenda meeting' }))).to.deep.equal(['Agenda for the café meeting']);

@@ -3,6 +3,7 @@ import type { StoredMessage } from '../../protocol/models.js';
 import {
   compareConversations,
   fromStored,
+  keepLocal,
   matchesSearch,
   type CachedConversation,
   type SearchQuery,
@@ -174,10 +175,7 @@ export class DexieCache implements MessageCache {
     await this.db.transaction('rw', this.db.conversations, async () => {
       const existing = await this.db.conversations.bulkGet(list.map((conversation) => conversation.id));
       await this.db.conversations.bulkPut(
-        list.map((conversation, index) => {
-          const receipts = conversation.receipts ?? existing[index]?.receipts;
-          return receipts ? { ...conversation, receipts } : conversation;
-        }),
+        list.map((conversation, index) => keepLocal(conversation, existing[index])),
       );
     });
   }

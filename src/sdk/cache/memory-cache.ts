@@ -2,6 +2,7 @@ import type { StoredMessage } from '../../protocol/models.js';
 import {
   compareConversations,
   compareForDisplay,
+  keepLocal,
   matchesSearch,
   type CachedConversation,
   type SearchQuery,
@@ -123,8 +124,7 @@ export class MemoryCache implements MessageCache {
 
   async putConversations(list: readonly CachedConversation[]): Promise<void> {
     for (const conversation of list) {
-      const receipts = conversation.receipts ?? this.conversationMap.get(conversation.id)?.receipts;
-      this.conversationMap.set(conversation.id, receipts ? { ...conversation, receipts } : conversation);
+      this.conversationMap.set(conversation.id, keepLocal(conversation, this.conversationMap.get(conversation.id)));
     }
     this.notifyConversations();
   }

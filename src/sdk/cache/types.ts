@@ -53,6 +53,15 @@ export interface PendingUpload {
 export interface CachedConversation extends ConversationSummary {
   /** Each member's read and delivery position, once a view of the conversation asked for them. */
   receipts?: Record<string, { readSeq: number; deliveredSeq: number }>;
+  /** Text typed but not sent, kept on this device only (`conversations.setDraft`). */
+  draft?: { text: string; at: number };
+}
+
+/** A summary from the server keeps what only this device knows of the conversation (receipts, draft). */
+export function keepLocal(incoming: CachedConversation, held: CachedConversation | undefined): CachedConversation {
+  const receipts = incoming.receipts ?? held?.receipts;
+  const draft = incoming.draft ?? held?.draft;
+  return { ...incoming, ...(receipts ? { receipts } : {}), ...(draft ? { draft } : {}) };
 }
 
 /** Local search over cached messages; every field narrows the result. */
