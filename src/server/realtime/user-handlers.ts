@@ -73,7 +73,8 @@ async function announce(io: IMServer, ctx: ServerContext, conversationId: string
  */
 async function announcePresence(io: IMServer, ctx: ServerContext, userId: string, online: boolean): Promise<void> {
   if (!online && (await io.in(userSessionsRoom(userId)).fetchSockets()).length > 0) return;
-  const rooms = (await ctx.store.conversations.conversationIdsOf(userId)).map(conversationRoom);
+  // Not to chat rooms: thousands there do not follow each other's comings and goings.
+  const rooms = (await ctx.store.conversations.conversationIdsOf(userId)).filter((id) => !id.startsWith('room:')).map(conversationRoom);
   if (rooms.length > 0) io.to(rooms).except(userSessionsRoom(userId)).emit('presence:changed', { userId, online });
 }
 
