@@ -37,6 +37,8 @@ if (run('npm', ['run', '--silent', 'build']) !== 0) {
   console.log('build failed');
   totals.failed += 1;
 } else {
+  // The embed's size budget (issue: "CI fails if the embed exceeds 90 KB gzipped").
+  add('bundle budget', run(process.execPath, ['scripts/bundle-size.mjs', '--check']) === 0 ? { passed: 1, failed: 0, skipped: 0 } : { passed: 0, failed: 1, skipped: 0 });
   if (only !== 'browser') {
     const tap = join(tmp, 'node-tests.tap');
     rmSync(tap, { force: true });

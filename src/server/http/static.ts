@@ -11,20 +11,27 @@ import { sendError } from './errors.js';
  * and, when the demo is on, the built demo pages at /.
  */
 export async function registerStaticRoutes(app: FastifyInstance, ctx: ServerContext): Promise<void> {
-  const serveBundle = (file: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
+  const serveBundle = (file: string, cache: string) => {
     const path = join(ctx.config.distDir, file);
-    if (!existsSync(path)) {
-      return sendError(reply, 404, ERROR_CODES.NOT_FOUND, `${file} is not built; run "npm run build"`);
-    }
-    return reply
-      .header('access-control-allow-origin', '*')
-      .header('cross-origin-resource-policy', 'cross-origin')
-      .header('cache-control', 'no-cache')
-      .type('text/javascript; charset=utf-8')
-      .send(readFileSync(path));
+    if (!existsSync(path)) return undefined;
+    return (reply: FastifyReply) =>
+      reply
+        .header('access-control-allow-origin', '*')
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .header('cache-control', cache)
+        .type(file.endsWith('.map') ? 'application/json; charset=utf-8' : 'text/javascript; charset=utf-8')
+        .send(readFileSync(path));
   };
-  app.get('/im-elements.js', serveBundle('im-elements.js'));
-  app.get('/im-elements.js.map', serveBundle('im-elements.js.map'));
+  const notBuilt = (reply: FastifyReply, file: string) => sendError(reply, 404, ERROR_CODES.NOT_FOUND, `${file} is not built; run "npm run build"`);
+  for (const file of ['im-elements.js', 'im-elements.js.map']) {
+    app.get(`/${file}`, async (_request, reply) => serveBundle(file, 'no-cache')?.(reply) ?? notBuilt(reply, file));
+  }
+  // On-demand chunks have content hashes in their names: cached for good.
+  app.get('/chunks/:file', async (request: FastifyRequest, reply) => {
+    const { file } = request.params as { file: string };
+    if (!/^[\w.-]+\.js(\.map)?$/.test(file)) return sendError(reply, 404, ERROR_CODES.NOT_FOUND, 'no such chunk');
+    return serveBundle(`chunks/${file}`, 'public, max-age=31536000, immutable')?.(reply) ?? sendError(reply, 404, ERROR_CODES.NOT_FOUND, 'no such chunk');
+  });
 
   const demoDir = join(ctx.config.distDir, 'demo');
   if (ctx.config.demo && existsSync(demoDir)) {

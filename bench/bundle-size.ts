@@ -1,0 +1,34 @@
+// Gzipped size of the full embed and of each on-demand chunk, from the current build.
+// Usage: npm run build && npm run bench:size  →  prints JSON and a Markdown table, writes bench/results/.
+import { writeFileSync } from 'node:fs';
+import { cpus, release, totalmem } from 'node:os';
+// @ts-expect-error: a plain ES module script shared with `npm test`'s budget check
+import { EMBED_BUDGET_BYTES, measureBundle } from '../scripts/bundle-size.mjs';
+
+interface Entry {
+  file: string;
+  bytes: number;
+  gzip: number;
+}
+
+const sizes = measureBundle() as { embed: Entry; chunks: Entry[] };
+const result = {
+  benchmark: 'Bundle size (gzip level 9) of dist/im-elements.js and its on-demand chunks',
+  budgetBytes: EMBED_BUDGET_BYTES as number,
+  embed: sizes.embed,
+  chunks: sizes.chunks,
+  ratioToBudget: Math.round((sizes.embed.gzip / (EMBED_BUDGET_BYTES as number)) * 1000) / 1000,
+  machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version },
+  date: new Date().toISOString(),
+};
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const table = [
+  '| File | Loaded | Size | Gzipped |',
+  '|---|---|---:|---:|',
+  `| ${result.embed.file} | always | ${kb(result.embed.bytes)} | **${kb(result.embed.gzip)}** (budget ${kb(result.budgetBytes)}, ${Math.round(result.ratioToBudget * 100)} %) |`,
+  ...result.chunks.map((chunk) => `| ${chunk.file} | on demand | ${kb(chunk.bytes)} | ${kb(chunk.gzip)} |`),
+].join('\n');
+console.log(JSON.stringify(result, null, 2));
+console.log(`\n${table}\n`);
+writeFileSync('bench/results/bundle-size.json', `${JSON.stringify(result, null, 2)}\n`);
+writeFileSync('bench/results/bundle-size.md', `# Bundle size\n\n${result.benchmark}.\n\n${table}\n`);
