@@ -1,0 +1,360 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import sharedStyles from '../styles/shared.styles.js';
+import styles from './message-list.styles.js';
+
+/** One row of the list: a message, a day separator or the unread divider. */
+export interface ListRow {
+  /** Stable across updates (the message identity for messages). */
+  key: string;
+  kind: 'message' | 'day' | 'unread' | 'tip';
+  /** Messages from others arriving while the reader is scrolled up count as "new below". */
+  countsAsNew?: boolean;
+}
+
+/** Fired when the reader nears the oldest rendered row: time to load older history. */
+export class ImListNearTopEvent extends Event {
+  static readonly eventName = 'im-list-near-top';
+  constructor() {
+    super(ImListNearTopEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
+/** Fired when the reader reaches or leaves the newest row. */
+export class ImListBottomChangeEvent extends Event {
+  static readonly eventName = 'im-list-bottom-change';
+  readonly detail: { atBottom: boolean };
+  constructor(atBottom: boolean) {
+    super(ImListBottomChangeEvent.eventName, { bubbles: true, composed: true });
+    this.detail = { atBottom };
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'im-message-list': ImMessageList;
+  }
+  interface GlobalEventHandlersEventMap {
+    'im-list-near-top': ImListNearTopEvent;
+    'im-list-bottom-change': ImListBottomChangeEvent;
+  }
+}
+
+/** Estimated heights until a row is measured. */
+const ESTIMATE = { message: 64, day: 36, unread: 36, tip: 32 } as const;
+/** Rendered rows at most: the DOM stays small whatever the history's length. */
+export const MAX_RENDERED_ROWS = 60;
+/** Within this many pixels of the end the reader counts as "at the bottom". */
+const BOTTOM_SLACK = 32;
+
+/**
+ * A virtualised, bottom-anchored list of chat rows. It renders only the rows around the
+ * viewport (never more than 60), measures them as they render, and keeps what the reader looks
+ * at in place when rows are added above (older history) or change height. It stays at the
+ * bottom when the reader is there; otherwise it counts new rows and offers a button to jump.
+ *
+ * @summary The scrolling part of `<im-chat>`.
+ * @csspart scroller - The scrolling viewport.
+ * @csspart new-below - The "N new messages" button.
+ * @fires im-list-near-top - The reader is near the oldest row: load older history.
+ * @fires im-list-bottom-change - The reader reached or left the newest row.
+ */
+@customElement('im-message-list')
+export class ImMessageList extends LitElement {
+  static override styles = [sharedStyles, styles];
+
+  /** All rows, oldest first. */
+  @property({ attribute: false }) rows: readonly ListRow[] = [];
+  /** Renders one row. */
+  @property({ attribute: false }) renderRow: (row: ListRow) => unknown = () => nothing;
+  /** Label of the new-messages button for a count. */
+  @property({ attribute: false }) newBelowLabel: (count: number) => string = (count) => `${count} new messages`;
+  /** Accessible name of the feed. */
+  @property() label = 'Messages';
+  /** Busy while older history is loading (aria-busy). */
+  @property({ type: Boolean }) busy = false;
+
+  @state() private start = 0;
+  @state() private end = 0;
+  @state() private newBelow = 0;
+
+  @query('.scroller') private scroller!: HTMLElement;
+
+  private readonly heights = new Map<string, number>();
+  /** Top offset of every row (length rows + 1), rebuilt when rows or heights change. */
+  private tops: Float64Array = new Float64Array(1);
+  private topsDirty = true;
+  private atBottom = true;
+  /** The row the reader looks at, and where it was on screen: kept there across updates. */
+  private anchor: { key: string; offset: number } | undefined;
+  private pendingScroll: { key: string; block: 'start' | 'center' | 'end' } | 'bottom' | undefined = 'bottom';
+  private frame = 0;
+  private lastKeys = new Set<string>();
+  private lastLastKey: string | undefined;
+  private nearTopArmed = true;
+  private readonly resizeObserver = new ResizeObserver((entries) => this.onResize(entries));
+
+  /** True when the reader sees the newest row. */
+  get isAtBottom(): boolean {
+    return this.atBottom;
+  }
+
+  /** How many rows are in the DOM now (for diagnostics and the bench). */
+  get renderedCount(): number {
+    return this.end - this.start;
+  }
+
+  /** Scrolls to the newest row. */
+  scrollToBottom(): void {
+    this.pendingScroll = 'bottom';
+    this.newBelow = 0;
+    this.requestUpdate();
+  }
+
+  /** Brings a row into view (rendering it first when it is far away). */
+  scrollToKey(key: string, block: 'start' | 'center' | 'end' = 'center'): boolean {
+    if (!this.rows.some((row) => row.key === key)) return false;
+    this.pendingScroll = { key, block };
+    this.requestUpdate();
+    return true;
+  }
+
+  /** The rendered element of a row, if it is rendered. */
+  rowElement(key: string): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    cancelAnimationFrame(this.frame);
+    cancelAnimationFrame(this.resizeFrame);
+    this.frame = 0;
+    this.resizeFrame = 0;
+    this.resizeObserver.disconnect();
+  }
+
+  private estimate(row: ListRow): number {
+    return this.heights.get(row.key) ?? ESTIMATE[row.kind];
+  }
+
+  private rebuildTops(): void {
+    if (!this.topsDirty && this.tops.length === this.rows.length + 1) return;
+    const tops = new Float64Array(this.rows.length + 1);
+    for (let i = 0; i < this.rows.length; i += 1) tops[i + 1] = tops[i]! + this.estimate(this.rows[i]!);
+    this.tops = tops;
+    this.topsDirty = false;
+  }
+
+  /** Index of the row at vertical position y (binary search over the offsets). */
+  private indexAt(y: number): number {
+    let low = 0;
+    let high = this.rows.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.tops[mid]! <= y) low = mid;
+      else high = mid - 1;
+    }
+    return Math.max(0, low);
+  }
+
+  private indexOf(key: string): number {
+    return this.rows.findIndex((row) => row.key === key);
+  }
+
+  /** Which rows to render for a scroll position: the viewport plus half a viewport each side. */
+  private windowFor(scrollTop: number, viewport: number): [number, number] {
+    const count = this.rows.length;
+    if (count === 0) return [0, 0];
+    const overscan = viewport / 2;
+    let first = this.indexAt(Math.max(0, scrollTop - overscan));
+    let last = this.indexAt(scrollTop + viewport + overscan) + 1;
+    if (last - first > MAX_RENDERED_ROWS) {
+      // Tiny rows or a huge viewport: keep the rows around the middle of the viewport.
+      const middle = this.indexAt(scrollTop + viewport / 2);
+      first = Math.max(0, middle - MAX_RENDERED_ROWS / 2);
+      last = Math.min(count, first + MAX_RENDERED_ROWS);
+    }
+    return [first, Math.min(count, last)];
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('rows')) {
+      this.topsDirty = true;
+      const keys = new Set(this.rows.map((row) => row.key));
+      // Rows added at the end while the reader is scrolled up: count the new ones.
+      const lastKey = this.rows.at(-1)?.key;
+      if (!this.atBottom && lastKey !== this.lastLastKey && this.lastKeys.size > 0) {
+        const startAt = this.lastLastKey === undefined ? 0 : this.indexOf(this.lastLastKey) + 1;
+        for (const row of this.rows.slice(Math.max(0, startAt))) if (row.countsAsNew && !this.lastKeys.has(row.key)) this.newBelow += 1;
+      }
+      if (this.lastKeys.size === 0 && this.rows.length > 0 && this.pendingScroll === undefined) this.pendingScroll = 'bottom';
+      this.lastKeys = keys;
+      this.lastLastKey = lastKey;
+      for (const key of this.heights.keys()) if (!keys.has(key)) this.heights.delete(key);
+    }
+    this.rebuildTops();
+    const viewport = this.scroller?.clientHeight || this.clientHeight || 600;
+    if (this.pendingScroll === 'bottom' || (this.atBottom && changed.has('rows'))) {
+      const total = this.tops[this.rows.length]!;
+      [this.start, this.end] = this.windowFor(Math.max(0, total - viewport), viewport);
+      this.pendingScroll = 'bottom';
+    } else if (this.pendingScroll && typeof this.pendingScroll === 'object') {
+      const index = this.indexOf(this.pendingScroll.key);
+      const y = index < 0 ? 0 : this.tops[index]! - viewport / 2;
+      [this.start, this.end] = this.windowFor(Math.max(0, y), viewport);
+    } else if (this.scroller) {
+      this.captureAnchor();
+      const anchorIndex = this.anchor ? this.indexOf(this.anchor.key) : -1;
+      const scrollTop = anchorIndex >= 0 ? this.tops[anchorIndex]! - this.anchor!.offset : this.scroller.scrollTop;
+      [this.start, this.end] = this.windowFor(Math.max(0, scrollTop), viewport);
+    }
+  }
+
+  /** Notes the first row at least partly visible and its offset from the viewport's top. */
+  private captureAnchor(): void {
+    const scroller = this.scroller;
+    if (!scroller) return;
+    const top = scroller.getBoundingClientRect().top;
+    for (const element of scroller.querySelectorAll<HTMLElement>('.row')) {
+      const rect = element.getBoundingClientRect();
+      if (rect.bottom > top) {
+        this.anchor = { key: element.dataset.key!, offset: rect.top - top };
+        return;
+      }
+    }
+  }
+
+  protected override updated(): void {
+    const scroller = this.scroller;
+    if (!scroller) return;
+    for (const element of scroller.querySelectorAll<HTMLElement>('.row')) this.resizeObserver.observe(element);
+    this.applyScroll();
+  }
+
+  /** Puts the scroll position where it belongs after rendering: bottom, a requested row, or the anchor. */
+  private applyScroll(): void {
+    const scroller = this.scroller;
+    this.rebuildTops();
+    const pending = this.pendingScroll;
+    if (pending === 'bottom') {
+      scroller.scrollTop = scroller.scrollHeight;
+      this.setAtBottom(true);
+      this.newBelow = 0;
+      this.pendingScroll = undefined;
+    } else if (pending && typeof pending === 'object') {
+      const element = this.rowElement(pending.key);
+      if (element) {
+        const index = this.indexOf(pending.key);
+        const viewport = scroller.clientHeight;
+        const height = this.estimate(this.rows[index]!);
+        const offset = pending.block === 'start' ? 0 : pending.block === 'end' ? viewport - height : (viewport - height) / 2;
+        scroller.scrollTop = Math.max(0, this.tops[index]! - offset);
+        this.anchor = { key: pending.key, offset: this.tops[index]! - scroller.scrollTop };
+        this.setAtBottom(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK);
+      }
+      this.pendingScroll = undefined;
+    } else if (this.anchor) {
+      const index = this.indexOf(this.anchor.key);
+      if (index >= 0) {
+        const wanted = this.tops[index]! - this.anchor.offset;
+        if (Math.abs(scroller.scrollTop - wanted) >= 1) scroller.scrollTop = wanted;
+      }
+    }
+  }
+
+  private onResize(entries: readonly ResizeObserverEntry[]): void {
+    let changed = false;
+    for (const entry of entries) {
+      const element = entry.target as HTMLElement;
+      const key = element.dataset.key;
+      if (!key || !element.isConnected) continue;
+      const height = element.offsetHeight;
+      if (height > 0 && this.heights.get(key) !== height) {
+        this.heights.set(key, height);
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    // Heights above the reader changed (measured, images loaded): keep the anchor still.
+    if (!this.atBottom && this.pendingScroll === undefined) this.captureAnchor();
+    this.topsDirty = true;
+    if (this.atBottom) this.pendingScroll = 'bottom';
+    // Next frame: laying out again inside the observer's callback would loop it.
+    if (!this.resizeFrame) {
+      this.resizeFrame = requestAnimationFrame(() => {
+        this.resizeFrame = 0;
+        this.requestUpdate();
+      });
+    }
+  }
+
+  private resizeFrame = 0;
+
+  private onScroll(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      const scroller = this.scroller;
+      if (!scroller) return;
+      const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK;
+      this.setAtBottom(atBottom);
+      if (atBottom) this.newBelow = 0;
+      this.anchor = undefined;
+      this.captureAnchor();
+      const [start, end] = this.windowFor(scroller.scrollTop, scroller.clientHeight);
+      if (start !== this.start || end !== this.end) {
+        this.start = start;
+        this.end = end;
+      }
+      // Near the top of everything rendered: ask for older history (once per approach).
+      const nearTop = scroller.scrollTop < scroller.clientHeight;
+      if (nearTop && this.nearTopArmed && this.rows.length > 0) {
+        this.nearTopArmed = false;
+        this.dispatchEvent(new ImListNearTopEvent());
+      } else if (!nearTop) {
+        this.nearTopArmed = true;
+      }
+    });
+  }
+
+  /** Lets the reader ask for older history again (after a page arrived). */
+  rearmNearTop(): void {
+    this.nearTopArmed = true;
+    const scroller = this.scroller;
+    if (scroller && scroller.scrollTop < scroller.clientHeight && this.rows.length > 0) {
+      this.nearTopArmed = false;
+      this.dispatchEvent(new ImListNearTopEvent());
+    }
+  }
+
+  private setAtBottom(atBottom: boolean): void {
+    if (atBottom === this.atBottom) return;
+    this.atBottom = atBottom;
+    this.dispatchEvent(new ImListBottomChangeEvent(atBottom));
+  }
+
+  protected override render() {
+    const rows = this.rows.slice(this.start, this.end);
+    const before = this.tops[this.start] ?? 0;
+    const after = (this.tops[this.rows.length] ?? 0) - (this.tops[this.end] ?? 0);
+    return html`
+      <div class="scroller" part="scroller" @scroll=${this.onScroll} role="feed" aria-label=${this.label} aria-busy=${this.busy ? 'true' : 'false'}>
+        <div class="spacer" style=${styleMap({ height: `${before}px` })}></div>
+        ${repeat(
+          rows,
+          (row) => row.key,
+          (row) => html`<div class="row ${row.kind}" data-key=${row.key}>${this.renderRow(row)}</div>`,
+        )}
+        <div class="spacer" style=${styleMap({ height: `${Math.max(0, after)}px` })}></div>
+      </div>
+      ${this.newBelow > 0
+        ? html`<button class="new-below" part="new-below" @click=${this.scrollToBottom}>
+            <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M8 3v9m-4-4 4 4 4-4" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round" /></svg>
+            ${this.newBelowLabel(this.newBelow)}
+          </button>`
+        : nothing}
+    `;
+  }
+}
