@@ -40,12 +40,26 @@ describe('embedding the built bundle', () => {
     imUrl = await app.listen();
     // A customer's site on another origin: one script tag and the elements.
     site = createServer((request, response) => {
-      const params = new URL(request.url ?? '/', 'http://x').searchParams;
+      const url = new URL(request.url ?? '/', 'http://x');
+      if (url.pathname === '/site.css') {
+        response.setHeader('content-type', 'text/css');
+        response.end('im-chat { display: block; height: 400px; }');
+        return;
+      }
+      const params = url.searchParams;
       response.setHeader('content-type', 'text/html; charset=utf-8');
+      if (params.get('csp') === 'strict') {
+        // A site that allows nothing inline and no eval: only the IM server's scripts, sockets and media.
+        const ws = imUrl.replace(/^http/, 'ws');
+        response.setHeader(
+          'content-security-policy',
+          `default-src 'none'; script-src ${imUrl}; connect-src ${imUrl} ${ws}; img-src ${imUrl} blob: data:; media-src ${imUrl} blob:; style-src 'self'; base-uri 'none'; form-action 'none'`,
+        );
+      }
       response.end(`<!doctype html><html lang="en"><head><title>Customer</title>
-        <script type="module" src="${imUrl}/im-elements.js"></script></head>
+        <script type="module" src="${imUrl}/im-elements.js"></script><link rel="stylesheet" href="/site.css"></head>
         <body><im-provider server="${imUrl}" token="${params.get('token')}" user-id="${params.get('user')}">
-        <im-chat heading="Support" style="height:400px"></im-chat></im-provider></body></html>`);
+        <im-chat heading="Support"></im-chat></im-provider></body></html>`);
     });
     await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
     const address = site.address();
@@ -107,6 +121,28 @@ describe('embedding the built bundle', () => {
     assert.deepEqual(errors, []);
     await alice.close();
     await bob.close();
+  });
+
+  it('works under a strict Content-Security-Policy: nothing inline, no eval', async () => {
+    const token = await bind('e2e-csp');
+    const context = await browser.newContext();
+    await context.addInitScript(() => {
+      (window as unknown as { violations: string[] }).violations = [];
+      document.addEventListener('securitypolicyviolation', (event) => {
+        (window as unknown as { violations: string[] }).violations.push(`${event.violatedDirective} ${event.blockedURI}`);
+      });
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${siteUrl}/?token=${token}&user=carol&csp=strict`);
+    await page.locator('im-chat .state', { hasText: 'Connected' }).waitFor();
+    await page.locator('im-chat textarea').fill('sent under a strict policy');
+    await page.locator('im-chat textarea').press('Enter');
+    await page.locator('im-chat li.message[data-status="sent"]').waitFor();
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { violations: string[] }).violations), []);
+    assert.deepEqual(errors, []);
+    await context.close();
   });
 
   it('serves the demo: two users side by side, talking through the server', async () => {
