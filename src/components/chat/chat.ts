@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { JsonValue } from '../../protocol/models.js';
 import { receiptsOf, type CachedConversation, type CachedMessage } from '../../sdk/cache/types.js';
 import { IMError } from '../../sdk/errors.js';
+import { SelectionController } from '../context.js';
 import { ClientController } from '../controllers/client-controller.js';
 import { MessagesController } from '../controllers/messages-controller.js';
 import { ImMessageSendEvent } from '../events.js';
@@ -35,7 +36,7 @@ const keyOf = (m: CachedMessage): string => `${m.senderId}/${m.clientMsgId}`;
  * A conversation: its history and live messages, a composer, message states and the
  * connection state.
  *
- * @summary The chat view of one conversation (by default the room of the provider's token).
+ * @summary The chat view of one conversation (by default the one selected in the provider, else the room of its token).
  * @csspart header - The header with the title and the connection state.
  * @csspart log - The scrolling message list.
  * @csspart message - One message (own messages also have the part `own-message`).
@@ -58,7 +59,10 @@ const keyOf = (m: CachedMessage): string => `${m.senderId}/${m.clientMsgId}`;
 export class ImChat extends LitElement {
   static override styles = [sharedStyles, styles];
 
-  /** The conversation to show; defaults to the room of the provider's token. */
+  /**
+   * The conversation to show; defaults to the one selected in the provider (by an
+   * <im-conversation-list>), else the room of the provider's token.
+   */
   @property({ attribute: 'conversation-id' }) conversationId: string | undefined;
   /** Title in the header; defaults to the room id. */
   @property() heading: string | undefined;
@@ -77,6 +81,8 @@ export class ImChat extends LitElement {
   @query('textarea') private input!: HTMLTextAreaElement;
 
   private readonly connection = new ClientController(this);
+  /** The provider's selected conversation, shown when `conversationId` is unset. */
+  private readonly selection = new SelectionController(this);
   private readonly view = new MessagesController(this, PAGE, () => {
     this.olderState = 'idle';
     this.scrollToEndOnce = true;
@@ -91,7 +97,7 @@ export class ImChat extends LitElement {
   private readonly onlineFormat = new Intl.NumberFormat();
 
   private get activeConversation(): string | undefined {
-    return this.conversationId ?? this.connection.client?.conversationId;
+    return this.conversationId ?? this.selection.conversationId ?? this.connection.client?.conversationId;
   }
 
   /** Follows the shown conversation's record in a user session (title and receipts). */

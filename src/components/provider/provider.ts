@@ -2,12 +2,12 @@ import { provide } from '@lit/context';
 import { html, LitElement, css, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { IMClient } from '../../sdk/client.js';
-import { clientContext } from '../context.js';
+import { clientContext, selectionContext, SelectionStore, type ConversationSelection } from '../context.js';
 import { ImClientReadyEvent, ImConnectionChangeEvent } from '../events.js';
 
 /**
  * Creates an IMClient for a room token (or a user ticket) and provides it to every IM element
- * inside it.
+ * inside it, together with the selected conversation (a list sets it, a chat follows it).
  *
  * @summary Connects the IM elements inside it to an IM Elements server.
  * @slot - The IM elements (and anything else) that should use this connection.
@@ -41,6 +41,13 @@ export class ImProvider extends LitElement {
   @state()
   protected provided: IMClient | undefined;
 
+  /**
+   * The conversation selected inside this provider: an <im-conversation-list> sets it, an
+   * <im-chat> without a `conversation-id` shows it. Read it, select, or subscribe to it here.
+   */
+  @provide({ context: selectionContext })
+  readonly selection: ConversationSelection = new SelectionStore();
+
   private owned: IMClient | undefined;
   private offState: (() => void) | undefined;
 
@@ -58,6 +65,8 @@ export class ImProvider extends LitElement {
 
   private replaceClient(): void {
     this.releaseOwned();
+    // A selection belongs to the session that made it: another user has other conversations.
+    this.selection.select(undefined);
     let next = this.client;
     if (!next && (this.ticket || (this.token && this.userId))) {
       try {

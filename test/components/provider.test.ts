@@ -1,0 +1,65 @@
+import { expect, fixture, html } from '@open-wc/testing';
+import '../../src/components/index.js';
+import type { ImChat } from '../../src/components/chat/chat.js';
+import { SelectionStore } from '../../src/components/context.js';
+import type { ImProvider } from '../../src/components/provider/provider.js';
+import { IMClient } from '../../src/sdk/client.js';
+import { connected, testServer, ticketFor, uniqueId, until } from '../browser-helpers.js';
+
+const clients: IMClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
+
+async function userClient(userId = uniqueId('me')): Promise<IMClient> {
+  const { ticket } = await ticketFor(userId);
+  const client = new IMClient({ server: testServer.server, ticket, cache: 'memory' });
+  clients.push(client);
+  return client;
+}
+
+describe('<im-provider> selection', () => {
+  it('tells subscribers about real changes only, until they unsubscribe', () => {
+    const selection = new SelectionStore();
+    const heard: (string | undefined)[] = [];
+    const off = selection.subscribe((id) => heard.push(id));
+    selection.select('a');
+    selection.select('a');
+    selection.select('');
+    selection.select('b');
+    off();
+    selection.select('c');
+    expect(heard).to.deep.equal(['a', undefined, 'b']);
+    expect(selection.conversationId).to.equal('c');
+  });
+
+  it('lets a chat without a conversation-id follow it, and a chat with one ignore it', async () => {
+    const client = await userClient();
+    client.connect();
+    await connected(client);
+    const [peer, fixed] = [uniqueId('peer'), uniqueId('fixed')];
+    const direct = await client.conversations.openDirect(peer);
+    const other = await client.conversations.openDirect(fixed);
+    const provider = await fixture<ImProvider>(html`
+      <im-provider .client=${client}>
+        <im-chat class="follows"></im-chat>
+        <im-chat class="own" conversation-id=${other.id}></im-chat>
+      </im-provider>
+    `);
+    const follows = provider.querySelector('im-chat.follows') as ImChat;
+    const own = provider.querySelector('im-chat.own') as ImChat;
+    const heading = (chat: ImChat) => chat.shadowRoot!.querySelector('h2')!.textContent!.trim();
+    await until(() => heading(own) === fixed, 'the chat with its own conversation');
+    provider.selection.select(direct.id);
+    await until(() => heading(follows) === peer, 'the following chat to show the selected conversation');
+    expect(heading(own)).to.equal(fixed);
+  });
+
+  it('clears the selection when its client is replaced (another session has other conversations)', async () => {
+    const provider = await fixture<ImProvider>(html`<im-provider .client=${await userClient()}></im-provider>`);
+    provider.selection.select('direct:something');
+    provider.client = await userClient();
+    await provider.updateComplete;
+    expect(provider.selection.conversationId).to.equal(undefined);
+  });
+});
