@@ -544,8 +544,14 @@ export class IMClient extends Emitter<IMClientEvents> {
         await this.catchUpChanges(conversation);
       }
       for (const conversationId of this.watched) {
-        await this.ensureLatest(conversationId);
-        await this.loadReceipts(conversationId);
+        try {
+          await this.ensureLatest(conversationId);
+          await this.loadReceipts(conversationId);
+        } catch (error) {
+          // A view of a conversation this user is not (or no longer) in: nothing to load, and no
+          // reason to drop the connection over it.
+          if (!(error instanceof IMError) || (error.code !== ERROR_CODES.NOT_MEMBER && error.code !== ERROR_CODES.TOO_MANY_MEMBERS)) throw error;
+        }
       }
     });
   }

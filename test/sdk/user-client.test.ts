@@ -204,6 +204,19 @@ describe('IMClient for signed-in users', () => {
     expect(refreshed).to.equal(1);
   });
 
+  it('a view of a conversation the user is not in neither loads nor drops the connection', async () => {
+    const dana = await signIn(uniqueId('dana'));
+    const drops: string[] = [];
+    dana.on('state', ({ state }) => drops.push(state));
+    const off = dana.messages.observe('group:not-mine', 50, () => undefined);
+    dana.simulateNetworkDrop();
+    await nextEvent(dana, 'connected');
+    const sent = await dana.messages.send((await dana.conversations.openDirect(uniqueId('erin'))).id, 'still working');
+    expect(sent.status).to.equal('sent');
+    expect(drops.filter((state) => state === 'reconnecting').length).to.equal(1, 'one drop (ours), no reconnect loop');
+    off();
+  });
+
   it('gives up without looping on a forged ticket', async () => {
     const forged = (await mintTicket(uniqueId('kim'), Math.floor(Date.now() / 1000) + 3600)).slice(0, -2) + 'xx';
     const client = new IMClient({ server: testServer.server, ticket: forged, refreshTicket: async () => forged });
