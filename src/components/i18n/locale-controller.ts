@@ -70,7 +70,10 @@ export class LocaleController implements ReactiveController {
     const table = stringsFor(this.locale);
     const template = table?.[key];
     // Plural rules must be those of the table the text comes from, hence 'en' on fallback.
-    return template === undefined ? format(stringsFor('en')![key], params, 'en') : format(template, params, this.locale);
+    if (template !== undefined) return format(template, params, this.locale);
+    const english = stringsFor('en')![key];
+    // A key no table has (a newer element with older tables): show the key, never throw.
+    return english === undefined ? key : format(english, params, 'en');
   }
 
   formatTime = (ms: number): string => formatTime(this.tag, ms);

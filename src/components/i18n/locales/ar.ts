@@ -286,6 +286,11 @@ const ar: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': 'تفعيل الإشعارات',
   'notify.blocked': 'الإشعارات محظورة في هذا المتصفح',
+  "reply.recalled": "أُلغي إرسال الرسالة الأصلية",
+  "reaction.count": {"zero":"{emoji}: لا توجد تفاعلات","one":"{emoji}: تفاعل واحد","two":"{emoji}: تفاعلان","few":"{emoji}: {count} تفاعلات","many":"{emoji}: {count} تفاعلًا","other":"{emoji}: {count} تفاعل"},
+  "reaction.more": "مزيد من التفاعلات",
+  "message.from": "{name}:",
+  "lightbox.original": "فتح الأصل",
 };
 
 export default ar;

@@ -230,6 +230,11 @@ const de: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': 'Benachrichtigungen aktivieren',
   'notify.blocked': 'Benachrichtigungen sind in diesem Browser blockiert',
+  "reply.recalled": "Die ursprüngliche Nachricht wurde zurückgezogen",
+  "reaction.count": {"one":"{emoji}: {count} Reaktion","other":"{emoji}: {count} Reaktionen"},
+  "reaction.more": "Weitere Reaktionen",
+  "message.from": "{name}:",
+  "lightbox.original": "Original öffnen",
 };
 
 export default de;

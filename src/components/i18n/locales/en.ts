@@ -250,6 +250,11 @@ const en = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': 'Enable notifications',
   'notify.blocked': 'Notifications are blocked in this browser',
+  "reply.recalled": "Original message was recalled",
+  "reaction.count": {"one":"{emoji}: {count} reaction","other":"{emoji}: {count} reactions"},
+  "reaction.more": "More reactions",
+  "message.from": "{name}:",
+  "lightbox.original": "Open original",
 } satisfies Record<string, Template>;
 
 export default en;

@@ -230,6 +230,11 @@ const es: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': 'Activar notificaciones',
   'notify.blocked': 'Las notificaciones están bloqueadas en este navegador',
+  "reply.recalled": "Se anuló el envío del mensaje original",
+  "reaction.count": {"one":"{emoji}: {count} reacción","other":"{emoji}: {count} reacciones"},
+  "reaction.more": "Más reacciones",
+  "message.from": "{name}:",
+  "lightbox.original": "Abrir original",
 };
 
 export default es;

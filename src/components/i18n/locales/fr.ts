@@ -230,6 +230,11 @@ const fr: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': 'Activer les notifications',
   'notify.blocked': 'Les notifications sont bloquées dans ce navigateur',
+  "reply.recalled": "L’envoi du message d’origine a été annulé",
+  "reaction.count": {"one":"{emoji} : {count} réaction","other":"{emoji} : {count} réactions"},
+  "reaction.more": "Plus de réactions",
+  "message.from": "{name} :",
+  "lightbox.original": "Ouvrir l’original",
 };
 
 export default fr;

@@ -227,6 +227,11 @@ const hi: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': 'सूचनाएं चालू करें',
   'notify.blocked': 'इस ब्राउज़र में सूचनाएं ब्लॉक हैं',
+  "reply.recalled": "मूल संदेश वापस ले लिया गया",
+  "reaction.count": {"one":"{emoji}: {count} प्रतिक्रिया","other":"{emoji}: {count} प्रतिक्रियाएं"},
+  "reaction.more": "और प्रतिक्रियाएं",
+  "message.from": "{name}:",
+  "lightbox.original": "मूल फ़ाइल खोलें",
 };
 
 export default hi;

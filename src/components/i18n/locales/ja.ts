@@ -227,6 +227,11 @@ const ja: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': '通知をオンにする',
   'notify.blocked': 'このブラウザでは通知がブロックされています',
+  "reply.recalled": "元のメッセージは送信が取り消されました",
+  "reaction.count": {"other":"{emoji}：リアクション {count} 件"},
+  "reaction.more": "その他のリアクション",
+  "message.from": "{name}：",
+  "lightbox.original": "元の画像を開く",
 };
 
 export default ja;

@@ -230,6 +230,11 @@ const ko: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': '알림 켜기',
   'notify.blocked': '이 브라우저에서 알림이 차단되어 있습니다',
+  "reply.recalled": "원본 메시지의 전송이 취소되었습니다",
+  "reaction.count": {"other":"{emoji}: 반응 {count}개"},
+  "reaction.more": "더 많은 반응",
+  "message.from": "{name}:",
+  "lightbox.original": "원본 열기",
 };
 
 export default ko;

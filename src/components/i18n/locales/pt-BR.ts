@@ -230,6 +230,11 @@ const ptBR: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': 'Ativar notificações',
   'notify.blocked': 'As notificações estão bloqueadas neste navegador',
+  "reply.recalled": "O envio da mensagem original foi cancelado",
+  "reaction.count": {"one":"{emoji}: {count} reação","other":"{emoji}: {count} reações"},
+  "reaction.more": "Mais reações",
+  "message.from": "{name}:",
+  "lightbox.original": "Abrir original",
 };
 
 export default ptBR;

@@ -266,6 +266,11 @@ const ru: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': 'Включить уведомления',
   'notify.blocked': 'Уведомления заблокированы в этом браузере',
+  "reply.recalled": "Исходное сообщение отозвано",
+  "reaction.count": {"one":"{emoji}: {count} реакция","few":"{emoji}: {count} реакции","many":"{emoji}: {count} реакций","other":"{emoji}: {count} реакции"},
+  "reaction.more": "Другие реакции",
+  "message.from": "{name}:",
+  "lightbox.original": "Открыть оригинал",
 };
 
 export default ru;

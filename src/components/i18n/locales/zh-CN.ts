@@ -227,6 +227,11 @@ const zhCN: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': '开启通知',
   'notify.blocked': '此浏览器已屏蔽通知',
+  "reply.recalled": "原消息已撤回",
+  "reaction.count": {"other":"{emoji}：{count} 个回应"},
+  "reaction.more": "更多表情回应",
+  "message.from": "{name}：",
+  "lightbox.original": "查看原图",
 };
 
 export default zhCN;

@@ -227,6 +227,11 @@ const zhTW: Strings = {
   'notify.titleBadge': '({count}) {title}',
   'notify.enable': '開啟通知',
   'notify.blocked': '此瀏覽器已封鎖通知',
+  "reply.recalled": "原訊息已收回",
+  "reaction.count": {"other":"{emoji}：{count} 個回應"},
+  "reaction.more": "更多表情回應",
+  "message.from": "{name}：",
+  "lightbox.original": "查看原圖",
 };
 
 export default zhTW;
