@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import minifyHtmlLiterals from '@lit-labs/rollup-plugin-minify-html-literals';
+import { defaultMinifyOptions } from '@lit-labs/rollup-plugin-minify-html-literals/lib/strategy.js';
+import { defineConfig, type PluginOption } from 'vite';
 
 /**
  * The embeddable bundle: dist/im-elements.js (elements, SDK, cache, transport, English) plus
@@ -11,6 +13,20 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   publicDir: false,
+  // Lit's html`` and css`` templates keep their indentation otherwise. Self-closing slashes stay:
+  // SVG shapes in html`` templates (<path/><circle/>) would otherwise nest inside each other.
+  plugins: [
+    {
+      // Chunks are plain ES modules imported one by one: Vite's preload helper (it inserts <link>
+      // tags for CSS and preloads) has nothing to do here, so dynamic imports stay bare.
+      name: 'im-bare-dynamic-imports',
+      enforce: 'pre',
+      apply: 'build',
+      load(id) {
+        if (id === 'vite/preload-helper.js' || id === '\0vite/preload-helper.js') return 'export const __vitePreload = (load) => load();';
+        return undefined;
+      },
+    },{ ...(minifyHtmlLiterals({ include: ['src/components/**/*.ts'], options: { minifyOptions: { ...defaultMinifyOptions, keepClosingSlash: true } } }) as PluginOption & object), enforce: 'pre', apply: 'build' } as PluginOption],
   // Chunks are imported relative to the bundle's own URL, wherever a site loads it from.
   base: './',
   resolve: {
@@ -27,7 +43,8 @@ export default defineConfig({
     modulePreload: false,
     rollupOptions: {
       input: { 'im-elements': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
-      preserveEntrySignatures: 'strict',
+      // The entry may export internals its on-demand chunks import: shared code stays in it.
+      preserveEntrySignatures: 'allow-extension',
       output: {
         format: 'es',
         entryFileNames: '[name].js',

@@ -40,8 +40,7 @@ import { Emitter } from './emitter.js';
 import { IMError } from './errors.js';
 import { Outbox } from './outbox.js';
 import { SeqRanges } from './seq-ranges.js';
-import { kindOfBlob, probeMedia } from './media.js';
-import { uploadFile, type UploadOptions } from './upload.js';
+import type { UploadOptions } from './upload.js';
 import { previewOf } from '../protocol/preview.js';
 import { claimsOfTicket, roomIdOfToken } from './token.js';
 import { Transport, type StateChange } from './transport.js';
@@ -732,6 +731,8 @@ export class IMClient extends Emitter<IMClientEvents> {
     };
     report(0);
     const credential = this.mode === 'user' ? this.ticket : this.token;
+    // Uploading is its own chunk: most sessions never send a file.
+    const { uploadFile } = await import('./upload.js');
     const file = await uploadFile(this.server, credential, pending.blob, pending.name, { onProgress: report, signal });
     const content = (message.content && typeof message.content === 'object' && !Array.isArray(message.content) ? message.content : {}) as Record<string, JsonValue>;
     const requested = message.type ?? 'file';
@@ -865,6 +866,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       this.assertOpen();
       if (this.mode !== 'user') throw new IMError(ERROR_CODES.FORBIDDEN, 'file messages belong to user sessions; room sessions use files.upload()');
       this.assertUploadSize(blob);
+      const { kindOfBlob, probeMedia } = await import('./media.js');
       const type = options.type ?? kindOfBlob(blob);
       const name = options.name ?? ((blob as File).name || 'file');
       let duration = options.duration ?? 0;
@@ -989,7 +991,8 @@ export class IMClient extends Emitter<IMClientEvents> {
 
     /** Live view of the newest `limit` messages of a conversation plus unsent ones. */
     observe: (conversationId: string, limit: number, listener: (messages: CachedMessage[]) => void): (() => void) => {
-      if (this.mode === 'user') {
+      if (this.mode === 'user' && !this.watched.has(conversationId)) {
+        // First view of it: the latest page and the receipts (a view widening keeps them).
         this.watched.add(conversationId);
         void this.ensureLatest(conversationId)
           .then(() => this.loadReceipts(conversationId))
@@ -1083,9 +1086,10 @@ export class IMClient extends Emitter<IMClientEvents> {
   /** Files on the IM server. */
   readonly files = {
     /** Uploads a file (POST /v1/uploads) and resolves with its details; for messages use `messages.sendFile`. */
-    upload: (blob: Blob, options: UploadOptions & { name?: string } = {}): Promise<FileInfo> => {
+    upload: async (blob: Blob, options: UploadOptions & { name?: string } = {}): Promise<FileInfo> => {
       this.assertOpen();
       const { name, ...rest } = options;
+      const { uploadFile } = await import('./upload.js');
       return uploadFile(this.server, this.mode === 'user' ? this.ticket : this.token, blob, name ?? ((blob as File).name || 'file'), rest);
     },
     /** Absolute URL of a file path the server gave (`file.url`, a thumbnail's `url`). */

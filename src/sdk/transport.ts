@@ -1,4 +1,4 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import type { Ack } from '../protocol/ack.js';
 import { ERROR_CODES, type ErrorPayload } from '../protocol/errors.js';
 import type { ClientToServerEvents, RoomHandshake, ServerToClientEvents, UserHandshake } from '../protocol/events.js';
@@ -42,6 +42,20 @@ export type TransportEvents = {
   connectError: (error: IMError) => void;
 };
 
+type SocketIo = typeof import('./socket-io.js');
+let socketIo: Promise<SocketIo> | undefined;
+/**
+ * The Socket.IO client is its own chunk, fetched when a client first connects: a page paints
+ * its cached messages without waiting for it (and a page that never connects never loads it).
+ */
+function loadSocketIo(): Promise<SocketIo> {
+  socketIo ??= import('./socket-io.js').catch((error: unknown) => {
+    socketIo = undefined;
+    throw error;
+  });
+  return socketIo;
+}
+
 /**
  * The socket and its connection states. Reconnects on its own with exponential, jittered
  * backoff; refusals by the server (bad token, unbound room) and kicks are final.
@@ -76,10 +90,31 @@ export class Transport extends Emitter<TransportEvents> {
     this.emit('state', reason ? { state, previous, reason } : { state, previous });
   }
 
+  /** Bumped by every connect and teardown: a socket library arriving late for an abandoned connect is ignored. */
+  private attempt = 0;
+
   connect(): void {
     this.teardown();
     this.kickReason = undefined;
     this.everConnected = false;
+    const attempt = this.attempt;
+    this.setState('connecting');
+    loadSocketIo().then(
+      ({ io }) => {
+        if (attempt === this.attempt) this.open(io);
+      },
+      () => {
+        if (attempt !== this.attempt) return;
+        this.emit('connectError', new IMError(ERROR_CODES.NOT_CONNECTED, 'the connection code could not be loaded'));
+        clearTimeout(this.manualTimer);
+        this.manualTimer = setTimeout(() => {
+          if (attempt === this.attempt) this.connect();
+        }, this.options.reconnectDelayMs ?? 500);
+      },
+    );
+  }
+
+  private open(io: SocketIo['io']): void {
     const socket: ClientSocket = io(this.options.server, {
       auth: (callback) => {
         this.options.handshake().then(
@@ -95,7 +130,6 @@ export class Transport extends Emitter<TransportEvents> {
       forceNew: true,
     });
     this.socket = socket;
-    this.setState('connecting');
 
     socket.on('connect', () => {
       this.early = [];
@@ -197,6 +231,7 @@ export class Transport extends Emitter<TransportEvents> {
   }
 
   private teardown(): void {
+    this.attempt += 1;
     clearTimeout(this.manualTimer);
     this.manualAttempts = 0;
     if (!this.socket) return;

@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
-import type { TemplateResult } from 'lit';
+import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
+import type { LitElement, TemplateResult } from 'lit';
 import '../../src/components/index.js';
 import type { ImChat } from '../../src/components/chat/chat.js';
 import type { ImConversationList } from '../../src/components/conversation-list/conversation-list.js';
@@ -226,8 +226,9 @@ describe('<im-conversation-list>', () => {
     expect(text(button)).to.equal('New chat');
     await expect(list).to.be.accessible();
     button.click();
+    // The dialogs load on first use: the dialog opens once they have arrived.
+    await until(() => list.shadowRoot!.querySelector<HTMLDialogElement>('dialog.new-chat')?.open === true, 'the New chat dialog');
     const dialog = list.shadowRoot!.querySelector('dialog.new-chat') as HTMLDialogElement;
-    expect(dialog.open).to.equal(true);
     dialog.close();
     await until(() => list.shadowRoot!.activeElement === button, 'focus back on the button that opened it');
   });
@@ -350,7 +351,10 @@ describe('<im-conversation-list>', () => {
 
     rowOf(ui.list, a.id)!.click();
     const heading = () => text(chat.shadowRoot!.querySelector('h2'));
-    const bubbles = () => [...chat.shadowRoot!.querySelectorAll('.bubble')].map(text);
+    const bubbles = () =>
+      [...(chat.shadowRoot!.querySelector('im-message-list')?.shadowRoot?.querySelectorAll('im-message') ?? [])].map((message) =>
+        text(message.shadowRoot?.querySelector('.bubble') ?? message),
+      );
     await until(() => heading() === a.friend.userId, 'the chat header to show the conversation');
     await until(() => bubbles().some((b) => b.includes('message for the chat')), 'its messages');
 
@@ -412,8 +416,8 @@ describe('<im-conversation-list>', () => {
     await rightClick(rowOf(ui.list, recent.id)!);
     await until(() => ui.root.querySelector('.menu-item.delete') !== null, 'Delete in the menu');
     (ui.root.querySelector('.menu-item.delete') as HTMLElement).click();
+    await until(() => ui.root.querySelector<HTMLDialogElement>('dialog.confirm')?.open === true, 'the confirm dialog');
     const confirm = ui.root.querySelector('dialog.confirm') as HTMLDialogElement;
-    await until(() => confirm.open, 'the confirm dialog');
     expect(text(confirm)).to.contain(`“${recent.friend.userId}” will be removed from your chat list.`);
     expect(rows(ui.list)).to.have.length(2, 'nothing deleted before confirming');
     (confirm.querySelector('.danger') as HTMLElement).click();
@@ -434,6 +438,7 @@ describe('<im-conversation-list>', () => {
     expect(error.getAttribute('role')).to.equal('alert');
     expect(text(error.querySelector('code'))).to.equal('NOT_CONNECTED');
     expect(text(error)).to.contain('Not connected');
+    await expect(ui.list).to.be.accessible();
   });
 
   it('starts a direct chat and a group from the New chat dialog and selects them', async () => {
@@ -441,8 +446,8 @@ describe('<im-conversation-list>', () => {
     const friend = await signIn();
     const newButton = ui.root.querySelector<HTMLElement>('[part="new-button"]')!;
     newButton.click();
+    await until(() => ui.root.querySelector<HTMLDialogElement>('dialog.new-chat')?.open === true, 'the New chat dialog');
     const dialog = ui.root.querySelector('dialog.new-chat') as HTMLDialogElement;
-    expect(dialog.open).to.equal(true);
     await expect(ui.list).to.be.accessible();
     expect(ui.root.activeElement?.id).to.equal('new-direct-user');
 
@@ -477,6 +482,7 @@ describe('<im-conversation-list>', () => {
     groupTab.click();
     await ui.list.updateComplete;
     expect(groupTab.getAttribute('aria-selected')).to.equal('true');
+    await expect(ui.list).to.be.accessible();
     const other = await signIn();
     ui.root.querySelector<HTMLInputElement>('#new-group-name')!.focus();
     await sendKeys({ type: 'Weekend trip' });
@@ -488,6 +494,48 @@ describe('<im-conversation-list>', () => {
     await until(() => rowOf(ui.list, groupId)?.getAttribute('aria-selected') === 'true', 'the new group selected');
     expect(nameOf(rowOf(ui.list, groupId))).to.equal('Weekend trip');
     expect(ui.provider.selection.conversationId).to.equal(groupId);
+  });
+
+  it('loads the row menu and the dialogs on demand, with their styles, and loses no action taken before', async () => {
+    await resetMouse(); // no hover over the list: nothing is loaded ahead
+    const ui = await mount();
+    const { id } = await friendWrites(ui.me, ['hi']);
+    await until(() => rows(ui.list).length === 1, 'the row');
+    const atRest = ui.root.adoptedStyleSheets.length;
+    expect(atRest).to.equal((customElements.get('im-conversation-list') as typeof LitElement).elementStyles.length, 'only the list’s own styles at rest');
+    expect(ui.root.querySelector('dialog, [role="menu"]')).to.equal(null, 'neither the menu nor the dialogs at rest');
+
+    // A right-click before anything was hovered or focused: the menu opens once it has loaded.
+    const row = rowOf(ui.list, id)!;
+    const box = row.getBoundingClientRect();
+    row.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, composed: true, cancelable: true, clientX: box.left + 40, clientY: box.top + 20 }));
+    await until(() => ui.root.querySelector('.menu')?.matches(':popover-open') === true, 'the menu');
+    expect(ui.root.adoptedStyleSheets.length).to.equal(atRest + 1, 'the menu’s styles adopted into the shadow root');
+    expect(getComputedStyle(ui.root.querySelector('.menu')!).position).to.equal('fixed');
+    expect(ui.root.activeElement?.classList.contains('pin')).to.equal(true, 'focus on the first item');
+    await sendKeys({ press: 'Escape' });
+    await until(() => focusedRow(ui.list) === id, 'focus back on the row');
+
+    // Delete on the row before the dialogs have loaded: the question opens once they have.
+    await sendKeys({ press: 'Delete' });
+    await until(() => ui.root.querySelector<HTMLDialogElement>('dialog.confirm')?.open === true, 'the delete question');
+    const confirm = ui.root.querySelector<HTMLDialogElement>('dialog.confirm')!;
+    expect(ui.root.adoptedStyleSheets.length).to.equal(atRest + 2, 'the dialogs’ styles adopted');
+    expect(getComputedStyle(confirm).borderRadius).to.equal('14px');
+    expect(ui.root.activeElement?.classList.contains('cancel')).to.equal(true, 'focus on Cancel');
+    await expect(ui.list).to.be.accessible();
+    await sendKeys({ press: 'Escape' });
+    await until(() => !confirm.open && focusedRow(ui.list) === id, 'the question closed, focus back on the row');
+    expect(rows(ui.list)).to.have.length(1);
+
+    // Another list loads ahead of use: focusing New readies the dialogs, which then open at once.
+    const other = await mount();
+    const sheets = other.root.adoptedStyleSheets.length;
+    const newButton = other.root.querySelector<HTMLElement>('[part="new-button"]')!;
+    newButton.focus();
+    await until(() => other.root.adoptedStyleSheets.length === sheets + 1, 'the dialogs loaded on focus of New');
+    newButton.click();
+    expect(other.root.querySelector<HTMLDialogElement>('dialog.new-chat')!.open).to.equal(true, 'opened at once');
   });
 });
 

@@ -93,6 +93,11 @@ const menuOpen = (el: ImMessage) => !!menu(el)?.matches(':popover-open');
 const menuActions = (el: ImMessage) => $$(el, '.menu [data-action]').map((item) => item.dataset.action);
 const focusedInside = (el: ImMessage) => root(el).activeElement as HTMLElement | null;
 
+/** Voice messages, videos and locations render once media.ts has loaded (a placeholder until then). */
+const playersLoaded = (el: ImMessage) => waitUntil(() => !$(el, '.placeholder'), 'media.ts to load');
+/** The hover toolbar renders once menu.ts has loaded. */
+const toolbarLoaded = (el: ImMessage) => waitUntil(() => $(el, '[part="actions"]'), 'menu.ts to load');
+
 async function openMenuByKeyboard(el: ImMessage): Promise<void> {
   el.tabIndex = 0;
   el.focus();
@@ -135,6 +140,53 @@ describe('tokenize (links and mentions)', () => {
 });
 
 describe('<im-message>', () => {
+  // These two run first: they see menu.ts and media.ts before anything has loaded them.
+  it('the menu opens on the first try while menu.ts loads, and the keys pressed meanwhile apply to it', async () => {
+    const el = await mount(msg({ senderId: 'me' }));
+    el.tabIndex = 0;
+    el.focus(); // starts loading menu.ts
+    const key = (init: KeyboardEventInit) => el.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, composed: true, cancelable: true, ...init }));
+    expect(key({ key: 'F10', shiftKey: true }), 'Shift+F10 is taken at once').to.equal(false);
+    expect(menu(el), 'menu.ts has not arrived yet').to.equal(null);
+    const leaked: string[] = [];
+    el.parentElement!.addEventListener('keydown', (e) => leaked.push(e.key));
+    key({ key: 'ArrowDown' });
+    key({ key: 'ArrowDown' });
+    expect(leaked, 'keys for the opening menu do not reach the chat').to.deep.equal([]);
+    await waitUntil(() => menuOpen(el), 'the menu to open once menu.ts has loaded');
+    expect(focusedInside(el)?.dataset.action, 'Reply, then two steps down').to.equal('edit');
+    await expect(el).to.be.accessible();
+    await sendKeys({ press: 'Escape' });
+    await el.updateComplete;
+    expect(menuOpen(el)).to.equal(false);
+    expect(document.activeElement).to.equal(el);
+  });
+
+  it('voice, video and location: a placeholder of their size with their label until media.ts loads', async () => {
+    const poster = file({ id: 'p', kind: 'image', url: canvas(16, 9).toDataURL('image/png'), mime: 'image/png', width: 1280, height: 720 });
+    const messages = [
+      msg({ type: 'audio', content: { file: file({ kind: 'audio', url: '/v1/files/a', mime: 'audio/mpeg' }), duration: 7.25 } as never }),
+      msg({ type: 'video', content: { file: file({ kind: 'video', url: '/v1/files/v', mime: 'video/mp4' }), duration: 95, poster } as never }),
+      msg({ type: 'location', content: { lat: 48.8584, lng: 2.2945, description: 'Eiffel Tower' } }),
+    ];
+    const page = await fixture<HTMLElement>(html`<div style="inline-size: 480px"></div>`);
+    const elements = messages.map((m) => create(m));
+    page.append(...elements);
+    await Promise.all(elements.map((e) => e.updateComplete));
+    const placeholders = elements.map((e) => $(e, '.placeholder')!);
+    expect(placeholders.map((p) => textOf(p))).to.deep.equal(['Voice message, 0:07', 'Video, 1:35', '[Location] Eiffel Tower']);
+    const size = (node: Element) => {
+      const box = node.getBoundingClientRect();
+      return [Math.round(box.width), Math.round(box.height)];
+    };
+    const before = placeholders.map(size);
+    await expect(page).to.be.accessible();
+    await Promise.all(elements.map((e) => playersLoaded(e)));
+    const after = elements.map((e) => size($(e, '[part="content"]')!.firstElementChild!));
+    expect(before.slice(0, 2), 'voice and video keep their size').to.deep.equal(after.slice(0, 2));
+    expect(before[2]![1], 'a location card with a one-line description keeps its height').to.equal(after[2]![1]);
+  });
+
   it('text: line breaks kept, safe links, mentions (yours stronger), edited, time', async () => {
     const el = await mount(
       msg({
@@ -319,6 +371,7 @@ describe('<im-message>', () => {
   it('audio and video: native players that load nothing until played, with durations', async () => {
     const client = await userClient(uniqueId('viewer'), false);
     const audio = await mount(msg({ type: 'audio', content: { file: file({ kind: 'audio', url: '/v1/files/a', mime: 'audio/mpeg' }), duration: 7.25 } as never }), { client });
+    await playersLoaded(audio);
     const player = $<HTMLAudioElement>(audio, 'audio[part="audio"]')!;
     expect([player.controls, player.preload, player.getAttribute('src')]).to.deep.equal([true, 'none', `${testServer.server}/v1/files/a`]);
     expect(player.getAttribute('aria-label')).to.equal('Voice message, 0:07');
@@ -327,6 +380,7 @@ describe('<im-message>', () => {
 
     const poster = file({ id: 'p', kind: 'image', url: '/v1/files/p', mime: 'image/jpeg', width: 1280, height: 720 });
     const video = await mount(msg({ type: 'video', content: { file: file({ kind: 'video', url: '/v1/files/v', mime: 'video/mp4' }), duration: 95, poster } as never }), { client });
+    await playersLoaded(video);
     const clip = $<HTMLVideoElement>(video, 'video[part="video"]')!;
     expect([clip.controls, clip.preload, clip.getAttribute('poster')]).to.deep.equal([true, 'none', `${testServer.server}/v1/files/p`]);
     expect([clip.getAttribute('width'), clip.getAttribute('height')]).to.deep.equal(['280', '158']);
@@ -336,6 +390,7 @@ describe('<im-message>', () => {
 
   it('location: description, coordinates and an OpenStreetMap link', async () => {
     const el = await mount(msg({ type: 'location', content: { lat: 48.8584, lng: 2.2945, description: 'Eiffel Tower' } }));
+    await playersLoaded(el);
     const card = $(el, '[part="location"]')!;
     expect(textOf(card.querySelector('.location-name'))).to.equal('Eiffel Tower');
     expect(textOf(card.querySelector('.coords'))).to.equal('48.8584, 2.2945');
@@ -347,6 +402,7 @@ describe('<im-message>', () => {
     await expect(el).to.be.accessible();
 
     const outOfRange = await mount(msg({ type: 'location', content: { lat: 200, lng: 2, description: 'Nowhere' } }));
+    await playersLoaded(outOfRange);
     expect($(outOfRange, '[part="location"] a')).to.equal(null);
   });
 
@@ -519,7 +575,7 @@ describe('<im-message>', () => {
   it('the More button, right-click and the quick reactions', async () => {
     const el = await mount(msg());
     el.dispatchEvent(new PointerEvent('pointerenter'));
-    await el.updateComplete;
+    await toolbarLoaded(el);
     const more = $<HTMLButtonElement>(el, '[part="actions"] .more')!;
     expect(more.getAttribute('aria-haspopup')).to.equal('menu');
     more.focus();
@@ -642,7 +698,7 @@ describe('<im-message>', () => {
     ];
     const elements = messages.map(([m, props]) => create(m, props));
     const page = await fixture<HTMLElement>(html`<div style="inline-size: 420px; color-scheme: light; background: #fff">${elements}</div>`);
-    await Promise.all(elements.map((e) => e.updateComplete));
+    await Promise.all(elements.map((e) => playersLoaded(e)));
     await expect(page).to.be.accessible();
     page.style.colorScheme = 'dark';
     page.style.background = '#16181c';

@@ -63,3 +63,55 @@ describe('<im-provider> selection', () => {
     expect(provider.selection.conversationId).to.equal(undefined);
   });
 });
+
+describe('<im-provider> title badge and notifications', () => {
+  const realVisibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')!;
+  const setVisibility = (value: 'hidden' | 'visible') => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => value });
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+  const RealNotification = window.Notification;
+  afterEach(() => {
+    delete (document as unknown as Record<string, unknown>).visibilityState;
+    Object.defineProperty(Document.prototype, 'visibilityState', realVisibility);
+    window.Notification = RealNotification;
+  });
+
+  it('badges the title while the tab is hidden, notifies, and skips muted conversations', async () => {
+    const shown: { title: string; body: string; tag: string }[] = [];
+    // The browser's permission prompt cannot be answered in a test: a granted Notification stands in.
+    window.Notification = class {
+      static permission = 'granted';
+      onclick: (() => void) | null = null;
+      constructor(title: string, options: { body: string; tag: string }) {
+        shown.push({ title, ...options });
+      }
+      close(): void {}
+    } as unknown as typeof Notification;
+    const me = await userClient();
+    const friend = await userClient();
+    const noisy = await userClient();
+    for (const c of [friend, noisy]) c.connect();
+    const provider = await fixture<ImProvider>(html`<im-provider .client=${me} notifications title-badge></im-provider>`);
+    me.connect();
+    await Promise.all([connected(me), connected(friend), connected(noisy)]);
+    const direct = await friend.conversations.openDirect(me.userId);
+    const muted = await noisy.conversations.openDirect(me.userId);
+    await until(async () => (await me.conversations.list()).length === 2, 'both conversations');
+    await me.conversations.setMuted(muted.id, true);
+    document.title = 'Support';
+    const title = document.title;
+    setVisibility('hidden');
+    await friend.messages.send(direct.id, 'are you there?');
+    await noisy.messages.send(muted.id, 'buy now');
+    await friend.messages.send(direct.id, 'hello?');
+    await until(() => document.title === `(2) ${title}`, 'the title badge');
+    expect(shown.map((n) => [n.title, n.body, n.tag])).to.deep.equal([
+      [`New message from ${friend.userId}`, 'are you there?', direct.id],
+      [`New message from ${friend.userId}`, 'hello?', direct.id],
+    ]);
+    setVisibility('visible');
+    expect(document.title).to.equal(title);
+    provider.remove();
+  });
+});

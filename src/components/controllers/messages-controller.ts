@@ -43,17 +43,25 @@ export class MessagesController implements ReactiveController {
     this.resubscribe();
   }
 
-  /** Widens the view by `more` messages (after older ones were loaded into the cache). */
-  grow(more: number): void {
+  /**
+   * Widens the view by `more` messages (after older ones were loaded into the cache); resolves
+   * once the wider view has arrived, so a caller does not ask again for what is on its way.
+   */
+  grow(more: number): Promise<void> {
     this.limit += more;
+    const arrived = new Promise<void>((resolve) => this.waiting.push(resolve));
     this.resubscribe();
+    return arrived;
   }
+
+  private waiting: (() => void)[] = [];
 
   private resubscribe(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     const { client, conversationId } = this;
     if (!client || !conversationId || !(this.host as unknown as HTMLElement).isConnected) {
+      for (const resolve of this.waiting.splice(0)) resolve();
       this.host.requestUpdate();
       return;
     }
@@ -61,6 +69,7 @@ export class MessagesController implements ReactiveController {
       this.messages = messages;
       this.loading = false;
       this.host.requestUpdate();
+      for (const resolve of this.waiting.splice(0)) resolve();
     });
   }
 

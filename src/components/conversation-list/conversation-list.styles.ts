@@ -43,15 +43,21 @@ export default css`
     padding-inline: calc(var(--im-conversation-list-padding-inline) + 0.25rem) var(--im-conversation-list-padding-inline);
   }
 
+  /* One line, cut with an ellipsis. */
+  h2,
+  .name,
+  .preview {
+    min-inline-size: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+
   h2 {
     margin: 0;
     font-size: 1.125rem;
     font-weight: 700;
     flex: 1;
-    min-inline-size: 0;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
   }
 
   .icon {
@@ -146,15 +152,19 @@ export default css`
     white-space: nowrap;
   }
 
-  .icon-button {
-    display: inline-grid;
+  .icon-button,
+  .more {
+    display: grid;
     place-items: center;
-    flex: none;
     inline-size: 1.75rem;
     block-size: 1.75rem;
+    border-radius: 50%;
+  }
+
+  .icon-button {
+    flex: none;
     padding: 0;
     border: none;
-    border-radius: 50%;
     background: transparent;
     color: inherit;
   }
@@ -173,16 +183,20 @@ export default css`
     block-size: calc(var(--im-row-count) * var(--im-conversation-list-row-height));
   }
 
+  .row,
+  .skeleton {
+    display: flex;
+    align-items: center;
+    gap: 0.75rem;
+    block-size: var(--im-conversation-list-row-height);
+  }
+
   .row {
     --im-row-bg: var(--im-conversation-list-bg);
     position: absolute;
     inset-inline: 0;
     inset-block-start: calc(var(--im-row-index) * var(--im-conversation-list-row-height));
-    block-size: var(--im-conversation-list-row-height);
-    display: flex;
-    align-items: center;
-    gap: 0.75rem;
-    padding-inline: var(--im-conversation-list-padding-inline);
+    padding-inline: var(--im-conversation-list-padding-inline) calc(var(--im-conversation-list-padding-inline) + 1.5rem);
     background: var(--im-row-bg);
     cursor: pointer;
     user-select: none;
@@ -270,17 +284,17 @@ export default css`
     min-inline-size: 0;
   }
 
+  /* Names and previews take their direction from their text (dir="auto"), so an English
+     preview in an Arabic list is cut at its end; they stay aligned with the list. */
+  .name,
+  .preview {
+    text-align: match-parent;
+  }
+
   .name {
     flex: 0 1 auto;
-    min-inline-size: 0;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
     font-weight: 600;
     font-size: 0.9375rem;
-    /* Names and previews take their direction from their text (dir="auto"), so an English
-       preview in an Arabic list is cut at its end; they stay aligned with the list. */
-    text-align: match-parent;
   }
 
   .mark {
@@ -311,13 +325,8 @@ export default css`
 
   .preview {
     flex: 1;
-    min-inline-size: 0;
-    overflow: hidden;
-    text-overflow: ellipsis;
-    white-space: nowrap;
     font-size: 0.875rem;
     color: var(--im-color-muted);
-    text-align: match-parent;
   }
 
   .draft,
@@ -359,25 +368,14 @@ export default css`
     background: var(--im-conversation-list-muted-badge-bg);
   }
 
-  /* "More" takes the place of the time while the row is hovered or focused; on touch screens
-     and in narrow lists it is always shown, in space of its own at the end of the row. */
-  .line.top {
-    position: relative;
-  }
-
+  /* "More" has space of its own at the end of the row; where the pointer can hover and the list
+     is wide enough, it takes the place of the time while the row is hovered or focused. */
   .more {
     position: absolute;
-    inset-inline-end: -0.25rem;
+    inset-inline-end: 0.25rem;
     inset-block-start: 50%;
     translate: 0 -50%;
-    display: grid;
-    place-items: center;
-    inline-size: 1.75rem;
-    block-size: 1.75rem;
-    border-radius: 50%;
-    color: var(--im-color-text);
-    opacity: 0;
-    pointer-events: none;
+    color: var(--im-color-muted);
   }
 
   .more .icon {
@@ -385,40 +383,37 @@ export default css`
     block-size: 1.125rem;
   }
 
-  .row:hover .more,
-  .row:focus-visible .more {
-    opacity: 1;
-    pointer-events: auto;
-  }
-
-  .row:hover time,
-  .row:focus-visible time {
-    visibility: hidden;
-  }
-
   .more:hover {
     background: color-mix(in srgb, var(--im-color-text) 10%, var(--im-row-bg));
   }
 
-  @media (hover: none) {
-    .row {
-      padding-inline-end: calc(var(--im-conversation-list-padding-inline) + 1.5rem);
-    }
+  @media (hover: hover) {
+    @container not (max-width: 359px) {
+      .row {
+        padding-inline-end: var(--im-conversation-list-padding-inline);
+      }
 
-    .line.top {
-      position: static;
-    }
+      .line.top {
+        position: relative;
+      }
 
-    .more {
-      inset-inline-end: 0.25rem;
-      opacity: 1;
-      pointer-events: auto;
-      color: var(--im-color-muted);
-    }
+      .more {
+        inset-inline-end: -0.25rem;
+        color: var(--im-color-text);
+        opacity: 0;
+        pointer-events: none;
+      }
 
-    .row:hover time,
-    .row:focus-visible time {
-      visibility: visible;
+      .row:hover .more,
+      .row:focus-visible .more {
+        opacity: 1;
+        pointer-events: auto;
+      }
+
+      .row:hover time,
+      .row:focus-visible time {
+        visibility: hidden;
+      }
     }
   }
 
@@ -481,21 +476,7 @@ export default css`
     color: var(--im-color-on-accent);
   }
 
-  .secondary {
-    background: var(--im-color-surface);
-    color: var(--im-color-text);
-  }
-
-  .danger {
-    background: var(--im-color-danger);
-    color: var(--im-color-bg);
-  }
-
   .skeleton {
-    display: flex;
-    align-items: center;
-    gap: 0.75rem;
-    block-size: var(--im-conversation-list-row-height);
     padding-inline: var(--im-conversation-list-padding-inline);
   }
 
@@ -538,157 +519,6 @@ export default css`
     }
   }
 
-  /* The menu lives in the top layer (popover), placed next to its row by script. */
-  .menu {
-    position: fixed;
-    inset: auto;
-    margin: 0;
-    min-inline-size: 11rem;
-    max-inline-size: calc(100vw - 1rem);
-    padding: 0.25rem;
-    border: 1px solid var(--im-color-border);
-    border-radius: 10px;
-    background: var(--im-color-bg);
-    color: var(--im-color-text);
-    box-shadow: 0 8px 28px rgb(0 0 0 / 0.2);
-    font-family: var(--im-font);
-  }
-
-  .menu-item {
-    display: flex;
-    align-items: center;
-    gap: 0.625rem;
-    inline-size: 100%;
-    padding: 0.5rem 0.75rem;
-    border: none;
-    border-radius: 6px;
-    background: transparent;
-    color: inherit;
-    font-size: 0.875rem;
-    text-align: start;
-  }
-
-  .menu-item:hover,
-  .menu-item:focus-visible {
-    background: var(--im-color-surface);
-  }
-
-  .menu-item.delete {
-    color: var(--im-color-danger);
-  }
-
-  dialog {
-    inline-size: min(26rem, calc(100vw - 2rem));
-    padding: 1.25rem;
-    border: 1px solid var(--im-color-border);
-    border-radius: 14px;
-    background: var(--im-color-bg);
-    color: var(--im-color-text);
-    box-shadow: 0 16px 48px rgb(0 0 0 / 0.25);
-    font-family: var(--im-font);
-  }
-
-  dialog::backdrop {
-    background: rgb(0 0 0 / 0.4);
-  }
-
-  dialog h2 {
-    font-size: 1.0625rem;
-  }
-
-  dialog p {
-    overflow-wrap: anywhere;
-  }
-
-  .tabs {
-    display: flex;
-    gap: 0.25rem;
-    margin-block: 0.875rem 1rem;
-    padding: 0.25rem;
-    border-radius: 10px;
-    background: var(--im-color-surface);
-  }
-
-  .tab {
-    flex: 1;
-    padding: 0.375rem 0.5rem;
-    border: none;
-    border-radius: 8px;
-    background: transparent;
-    color: var(--im-color-muted);
-    font-size: 0.875rem;
-  }
-
-  .tab[aria-selected='true'] {
-    background: var(--im-color-bg);
-    color: var(--im-color-text);
-    font-weight: 600;
-    box-shadow: 0 1px 3px rgb(0 0 0 / 0.15);
-  }
-
-  .panel[hidden] {
-    display: none;
-  }
-
-  label {
-    display: block;
-    margin-block-end: 0.25rem;
-    font-size: 0.8125rem;
-    font-weight: 600;
-  }
-
-  .panel input {
-    inline-size: 100%;
-    padding: 0.5rem 0.75rem;
-    border: 1px solid var(--im-color-border);
-    border-radius: 8px;
-    background: var(--im-color-bg);
-    color: var(--im-color-text);
-    font: inherit;
-  }
-
-  .panel input:focus-visible {
-    border-color: var(--im-color-accent);
-  }
-
-  .panel input[aria-invalid='true'] {
-    border-color: var(--im-color-danger);
-  }
-
-  .hint {
-    margin: 0.25rem 0 0;
-    color: var(--im-color-muted);
-    font-size: 0.75rem;
-  }
-
-  .field-error {
-    margin: 0.25rem 0 0.75rem;
-    color: var(--im-color-danger);
-    font-size: 0.8125rem;
-  }
-
-  .field-error:empty {
-    margin-block-start: 0;
-  }
-
-  dialog .error {
-    margin-inline: 0;
-  }
-
-  .actions {
-    display: flex;
-    justify-content: flex-end;
-    flex-wrap: wrap;
-    gap: 0.5rem;
-    margin-block-start: 1rem;
-  }
-
-  #confirm-text {
-    margin: 0.5rem 0 0;
-    color: var(--im-color-muted);
-    font-size: 0.875rem;
-  }
-
   @container (max-width: 359px) {
     .avatar,
     .avatar-bone {
@@ -699,27 +529,6 @@ export default css`
 
     .row {
       gap: 0.625rem;
-    }
-
-
-    .row {
-      padding-inline-end: calc(var(--im-conversation-list-padding-inline) + 1.5rem);
-    }
-
-    .line.top {
-      position: static;
-    }
-
-    .more {
-      inset-inline-end: 0.25rem;
-      opacity: 1;
-      pointer-events: auto;
-      color: var(--im-color-muted);
-    }
-
-    .row:hover time,
-    .row:focus-visible time {
-      visibility: visible;
     }
   }
 

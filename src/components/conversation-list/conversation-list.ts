@@ -1,33 +1,24 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import type { ErrorCode } from '../../protocol/errors.js';
-import { LIMITS } from '../../protocol/limits.js';
 import type { CachedConversation } from '../../sdk/cache/types.js';
 import { totalUnread } from '../../sdk/client.js';
-import { IMError } from '../../sdk/errors.js';
 import { SelectionController } from '../context.js';
 import { ClientController } from '../controllers/client-controller.js';
+import { styleProps } from '../directives/style-props.js';
 import { ImConversationSelectEvent, ImUnreadChangeEvent } from '../events.js';
-import { LocaleController, type StringKey } from '../i18n/index.js';
+import { LocaleController } from '../i18n/index.js';
 import sharedStyles from '../styles/shared.styles.js';
 import styles from './conversation-list.styles.js';
 import { ConversationsController } from './conversations-controller.js';
-import { bellIcon, bellOffIcon, checkIcon, closeIcon, composeIcon, moreIcon, pinIcon, searchIcon, trashIcon } from './icons.js';
-import {
-  conversationName,
-  draftText,
-  fold,
-  hueOf,
-  initialsOf,
-  isolate,
-  isPlainPreview,
-  isUserId,
-  matchesQuery,
-  messagePreview,
-  parseMemberIds,
-  typingText,
-} from './row-text.js';
+import type Dialogs from './dialogs.js';
+import { bellIcon, bellOffIcon, composeIcon, moreIcon, pinIcon, searchIcon } from './icons.js';
+import type { ListHost } from './list-host.js';
+import { renderNotice, type Notice } from './notice.js';
+import { OnDemand } from './on-demand.js';
+import type { MenuAnchor } from './row-menu.js';
+import type RowMenu from './row-menu.js';
+import { conversationName, draftText, fold, hueOf, initialsOf, isolate, isPlainPreview, matchesQuery, messagePreview, typingText } from './row-text.js';
 
 /** Row height until a rendered row was measured (4.5rem at 16px). */
 const ROW_FALLBACK_PX = 72;
@@ -37,30 +28,6 @@ const OVERSCAN = 6;
 const SKELETON_DELAY_MS = 150;
 const SKELETON_ROWS = 6;
 
-/** Error codes with a sentence of their own; others show the server's message. */
-const ERROR_TEXT: Partial<Record<ErrorCode, StringKey>> = {
-  NOT_CONNECTED: 'error.notConnected',
-  TIMEOUT: 'error.timeout',
-  NOT_MEMBER: 'error.notMember',
-  FORBIDDEN: 'error.forbidden',
-  RATE_LIMITED: 'error.rateLimited',
-  CONVERSATION_BUSY: 'error.busy',
-  TOO_MANY_MEMBERS: 'error.tooManyMembers',
-};
-
-interface Notice {
-  text: string;
-  code?: string;
-}
-
-type MenuAction = 'pin' | 'mute' | 'read' | 'delete';
-
-interface MenuState {
-  conversationId: string;
-  /** Where it opens: at the pointer (right-click) or next to an element (the row's "more" button). */
-  at: { x: number; y: number } | DOMRect;
-}
-
 /**
  * The signed-in user's conversations: search, unread badges, drafts, typing, pin / mute /
  * mark read / delete, and starting a direct chat or a group. Picking a conversation selects it
@@ -69,6 +36,10 @@ interface MenuState {
  * Keyboard: the list is one tab stop; ArrowUp/ArrowDown, Home/End, PageUp/PageDown move, Enter
  * or Space selects, Shift+F10 or the ContextMenu key opens the row's actions, Delete asks to
  * delete the conversation. ArrowDown in the search field moves into the list.
+ *
+ * The row menu and the dialogs are loaded on demand (chunks next to the bundle), starting when
+ * the pointer or the focus comes to what opens them; an action taken before they arrive
+ * completes once they have.
  *
  * @summary The conversation list of a signed-in user (a provider with a `ticket`).
  * @csspart base - The wrapper around everything (carries `dir`).
@@ -131,26 +102,13 @@ export class ImConversationList extends LitElement {
   /** The row that takes the list's one tab stop (roving tabindex). */
   @state() private activeId: string | undefined;
   @state() private skeleton = false;
-  @state() private menu: MenuState | undefined;
-  /** The conversation the delete dialog asks about. */
-  @state() private deleting: CachedConversation | undefined;
   @state() private notice: Notice | undefined;
-  @state() private newTab: 'direct' | 'group' = 'direct';
-  @state() private fieldErrors: { direct?: string; name?: string; members?: string } = {};
-  @state() private dialogNotice: Notice | undefined;
-  @state() private dialogBusy = false;
   /** Index of the first row in view, and the sizes the rendered window is computed from. */
   @state() private first = 0;
   @state() private rowPx = ROW_FALLBACK_PX;
   @state() private viewportPx = 0;
 
   @query('.scroller') private scroller!: HTMLElement;
-  @query('.menu') private menuElement: HTMLElement | null | undefined;
-  @query('dialog.new-chat') private newDialog!: HTMLDialogElement;
-  @query('dialog.confirm') private confirmDialog!: HTMLDialogElement;
-  @query('#new-direct-user') private directInput!: HTMLInputElement;
-  @query('#new-group-name') private groupNameInput!: HTMLInputElement;
-  @query('#new-group-members') private groupMembersInput!: HTMLInputElement;
   @query('input[type="search"]') private searchInput!: HTMLInputElement;
 
   private readonly i18n = new LocaleController(this);
@@ -163,18 +121,47 @@ export class ImConversationList extends LitElement {
   private total = 0;
   private skeletonTimer: ReturnType<typeof setTimeout> | undefined;
   private resizeObserver: ResizeObserver | undefined;
-  /** A row to focus once it is in the list (a conversation just created). */
+  /** A row to focus once it is in the list (a conversation just created, the one after a deleted one). */
   private pendingFocus: string | undefined;
   /** The row that had focus before an update: a row moved by a re-sort gets it back. */
   private focusedRow: string | undefined;
-  /** What had focus before the New chat dialog opened. */
-  private dialogOpener: HTMLElement | undefined;
-  /** Set when the dialog closes because a conversation was created: focus goes to its row. */
-  private created: string | undefined;
   /** Folded name + preview of each conversation, for search; cleared when the language changes. */
   private searchText = new WeakMap<CachedConversation, string>();
   private searchLocale = '';
   private filterMemo: { list: CachedConversation[]; query: string; locale: string; result: CachedConversation[] } | undefined;
+
+  /** What the on-demand parts use of the list. */
+  private readonly host: ListHost = {
+    i18n: this.i18n,
+    client: () => this.connection.client,
+    root: () => this.renderRoot as ShadowRoot,
+    update: () => {
+      this.requestUpdate();
+      return this.updateComplete;
+    },
+    rows: () => this.rows(),
+    find: (id) => this.list.conversations.find((c) => c.id === id),
+    row: (id) => this.rowElement(id),
+    focus: (id) => {
+      if (id === undefined) return this.searchInput?.focus();
+      this.pendingFocus = id;
+      this.requestUpdate();
+    },
+    report: (notice) => (this.notice = notice),
+    select: (id) => {
+      this.query = '';
+      this.pick(id);
+    },
+    deselect: (id) => {
+      if (this.selected === id) this.selected = undefined;
+    },
+    askDelete: (id) => this.askDelete(id),
+    prepareDialogs: () => this.dialogs.preload(),
+  };
+  /** Pin, mute, mark read, delete: the row menu, loaded when the pointer or the focus comes to a row. */
+  private readonly menu = new OnDemand<RowMenu>(this.host, () => import('./row-menu.js'));
+  /** New chat and the delete question, loaded when the pointer or the focus comes to what opens them. */
+  private readonly dialogs = new OnDemand<Dialogs>(this.host, () => import('./dialogs.js'));
 
   constructor() {
     super();
@@ -300,7 +287,7 @@ export class ImConversationList extends LitElement {
     const id = this.rowIdOf(event);
     if (!id) return;
     event.preventDefault();
-    if (this.menu?.conversationId === id) return;
+    if (this.menu.value?.conversationId === id) return;
     this.activeId = id;
     // A context menu from the keyboard has no pointer position: open next to the row.
     const keyboard = event.clientX === 0 && event.clientY === 0;
@@ -341,13 +328,15 @@ export class ImConversationList extends LitElement {
   private onFocusIn(event: FocusEvent): void {
     const id = this.rowIdOf(event);
     if (id && id !== this.activeId) this.activeId = id;
+    // A focused row opens its menu with Shift+F10 or the ContextMenu key.
+    if (id) this.menu.preload();
   }
 
   private onScroll(): void {
     const first = Math.floor(this.scroller.scrollTop / this.rowPx);
     if (first !== this.first) this.first = first;
     // The menu is placed next to its row: it would float away from it.
-    if (this.menu) this.closeMenu(this.menuElement?.matches(':focus-within') === true);
+    if (this.menu.value?.conversationId) this.menu.value.close();
   }
 
   private onSearchInput(event: InputEvent): void {
@@ -365,218 +354,25 @@ export class ImConversationList extends LitElement {
     }
   }
 
-  // ——— Actions ———
+  // ——— On-demand parts ———
 
-  private describe(error: unknown): Notice {
-    if (error instanceof IMError) {
-      const key = ERROR_TEXT[error.code];
-      return { text: key ? this.i18n.t(key) : error.message, code: error.code };
-    }
-    return { text: this.i18n.t('common.error') };
+  /** Uses a part: at once when it is loaded, else once it is (a failed load shows an error). */
+  private use<T>(part: OnDemand<T>, action: (part: T) => unknown): void {
+    if (part.value) action(part.value);
+    else part.get().then(action, () => (this.notice = { text: this.i18n.t('common.error') }));
   }
 
-  private openMenu(conversationId: string, at: MenuState['at']): void {
-    this.notice = undefined;
-    this.menu = { conversationId, at };
-  }
-
-  private closeMenu(restoreFocus: boolean): void {
-    const id = this.menu?.conversationId;
-    this.menu = undefined;
-    if (this.menuElement?.matches(':popover-open')) this.menuElement.hidePopover();
-    if (restoreFocus && id) this.rowElement(id)?.focus({ preventScroll: true });
-  }
-
-  /** Places the open menu next to its row or pointer, inside the viewport, mirrored in RTL. */
-  private placeMenu(menu: HTMLElement, at: MenuState['at']): void {
-    const rtl = this.i18n.dir === 'rtl';
-    const { width, height } = menu.getBoundingClientRect();
-    const margin = 8;
-    let x: number;
-    let y: number;
-    if (at instanceof DOMRect) {
-      x = rtl ? at.left : at.right - width;
-      y = at.bottom + 4;
-      if (y + height > innerHeight - margin) y = at.top - height - 4;
-    } else {
-      x = rtl ? at.x - width : at.x;
-      y = at.y;
-      if (y + height > innerHeight - margin) y = at.y - height;
-    }
-    menu.style.left = `${Math.max(margin, Math.min(x, innerWidth - width - margin))}px`;
-    menu.style.top = `${Math.max(margin, Math.min(y, innerHeight - height - margin))}px`;
-  }
-
-  private onMenuKeyDown(event: KeyboardEvent): void {
-    const items = [...(this.menuElement?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-    const index = items.indexOf(this.shadowRoot!.activeElement as HTMLElement);
-    const to = (i: number) => items[(i + items.length) % items.length]?.focus();
-    switch (event.key) {
-      case 'ArrowDown':
-        to(index + 1);
-        break;
-      case 'ArrowUp':
-        to(index - 1);
-        break;
-      case 'Home':
-        to(0);
-        break;
-      case 'End':
-        to(items.length - 1);
-        break;
-      case 'Escape':
-      case 'Tab':
-        this.closeMenu(true);
-        break;
-      default:
-        return;
-    }
-    event.preventDefault();
-    event.stopPropagation();
-  }
-
-  private onMenuToggle(event: ToggleEvent): void {
-    // Closed by a click elsewhere (light dismiss): forget it, leave focus where the user put it.
-    // A right-click on another row closes it and opens the next one before this event arrives.
-    if (event.newState === 'closed' && this.menu && !this.menuElement?.matches(':popover-open')) this.menu = undefined;
-  }
-
-  private async act(action: MenuAction, conversation: CachedConversation): Promise<void> {
-    this.closeMenu(true);
-    if (action === 'delete') {
-      this.askDelete(conversation.id);
-      return;
-    }
-    const client = this.connection.client;
-    if (!client) return;
-    try {
-      if (action === 'pin') await client.conversations.setPinned(conversation.id, !conversation.pinned);
-      else if (action === 'mute') await client.conversations.setMuted(conversation.id, !conversation.muted);
-      else await client.conversations.markRead(conversation.id);
-    } catch (error) {
-      this.notice = this.describe(error);
-    }
+  private openMenu(conversationId: string, at: MenuAnchor): void {
+    this.use(this.menu, (menu) => menu.show(conversationId, at));
   }
 
   private askDelete(conversationId: string): void {
-    const conversation = this.list.conversations.find((c) => c.id === conversationId);
-    if (!conversation) return;
-    this.notice = undefined;
-    this.deleting = conversation;
+    this.use(this.dialogs, (dialogs) => dialogs.askDelete(conversationId));
   }
-
-  private async confirmDelete(): Promise<void> {
-    const conversation = this.deleting;
-    const client = this.connection.client;
-    if (!conversation || !client) return;
-    // The row after it takes the focus (or the one before, at the end of the list).
-    const rows = this.rows();
-    const index = rows.findIndex((c) => c.id === conversation.id);
-    const next = rows[index + 1] ?? rows[index - 1];
-    this.confirmDialog.close();
-    try {
-      await client.conversations.hide(conversation.id);
-      if (this.selected === conversation.id) this.selected = undefined;
-      if (next) {
-        this.activeId = next.id;
-        await this.updateComplete;
-        this.rowElement(next.id)?.focus({ preventScroll: true });
-      } else {
-        this.searchInput?.focus();
-      }
-    } catch (error) {
-      this.notice = this.describe(error);
-    }
-  }
-
-  private onConfirmClose(): void {
-    const conversation = this.deleting;
-    this.deleting = undefined;
-    if (conversation) this.rowElement(conversation.id)?.focus({ preventScroll: true });
-  }
-
-  // ——— New chat ———
 
   private openNewChat(event: Event): void {
-    this.dialogOpener = event.currentTarget as HTMLElement;
-    this.fieldErrors = {};
-    this.dialogNotice = undefined;
-    this.created = undefined;
-    for (const input of [this.directInput, this.groupNameInput, this.groupMembersInput]) input.value = '';
-    this.newDialog.showModal();
-    (this.newTab === 'direct' ? this.directInput : this.groupNameInput).focus();
-  }
-
-  private onNewChatClose(): void {
-    const created = this.created;
-    this.created = undefined;
-    this.fieldErrors = {};
-    this.dialogNotice = undefined;
-    if (created) this.pendingFocus = created;
-    else this.dialogOpener?.focus();
-    this.dialogOpener = undefined;
-    this.requestUpdate();
-  }
-
-  private switchTab(tab: 'direct' | 'group', focus = false): void {
-    this.newTab = tab;
-    this.fieldErrors = {};
-    this.dialogNotice = undefined;
-    if (focus) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`#new-tab-${tab}`)?.focus());
-  }
-
-  private onTabKeyDown(event: KeyboardEvent): void {
-    const forward = this.i18n.dir === 'rtl' ? 'ArrowLeft' : 'ArrowRight';
-    const back = this.i18n.dir === 'rtl' ? 'ArrowRight' : 'ArrowLeft';
-    if (![forward, back, 'Home', 'End'].includes(event.key)) return;
-    event.preventDefault();
-    const tab = event.key === 'Home' ? 'direct' : event.key === 'End' ? 'group' : this.newTab === 'direct' ? 'group' : 'direct';
-    this.switchTab(tab, true);
-  }
-
-  private async createConversation(event: SubmitEvent): Promise<void> {
-    event.preventDefault();
-    const client = this.connection.client;
-    if (!client || this.dialogBusy) return;
-    const t = this.i18n.t.bind(this.i18n);
-    let make: () => Promise<CachedConversation>;
-    if (this.newTab === 'direct') {
-      const userId = this.directInput.value.trim();
-      const problem = userId === '' ? t('list.userIdRequired') : isUserId(userId) ? undefined : t('list.invalidUserId', { id: isolate(userId) });
-      this.fieldErrors = problem ? { direct: problem } : {};
-      if (problem) {
-        this.directInput.focus();
-        return;
-      }
-      make = () => client.conversations.openDirect(userId);
-    } else {
-      const name = this.groupNameInput.value.trim();
-      const members = parseMemberIds(this.groupMembersInput.value);
-      const invalid = members.filter((id) => !isUserId(id));
-      this.fieldErrors = {
-        ...(name === '' ? { name: t('list.groupNameRequired') } : {}),
-        ...(invalid.length > 0 ? { members: t('list.invalidUserId', { id: isolate(this.i18n.formatList(invalid)) }) } : {}),
-      };
-      if (name === '' || invalid.length > 0) {
-        (name === '' ? this.groupNameInput : this.groupMembersInput).focus();
-        return;
-      }
-      make = () => client.conversations.createGroup(name, members);
-    }
-    this.dialogBusy = true;
-    this.dialogNotice = undefined;
-    try {
-      const conversation = await make();
-      this.created = conversation.id;
-      // It must be findable even when the search would hide it.
-      this.query = '';
-      this.pick(conversation.id);
-      this.newDialog.close();
-    } catch (error) {
-      this.dialogNotice = this.describe(error);
-    } finally {
-      this.dialogBusy = false;
-    }
+    const opener = event.currentTarget as HTMLElement;
+    this.use(this.dialogs, (dialogs) => dialogs.openNewChat(opener));
   }
 
   // ——— Lifecycle ———
@@ -620,7 +416,7 @@ export class ImConversationList extends LitElement {
     // Keep focus on a row that a re-sort moved (its node is re-inserted).
     if (this.focusedRow) {
       const element = this.rowElement(this.focusedRow);
-      if (element && this.shadowRoot!.activeElement !== element && !this.menu && !this.deleting) element.focus({ preventScroll: true });
+      if (element && this.shadowRoot!.activeElement !== element && !this.menu.value?.conversationId) element.focus({ preventScroll: true });
     }
 
     if (this.pendingFocus) {
@@ -634,23 +430,12 @@ export class ImConversationList extends LitElement {
       const visible = index >= this.first && (index + 1) * this.rowPx <= this.scroller.scrollTop + this.scroller.clientHeight;
       if (index >= 0 && !visible) this.reveal(index);
     }
-
-    const menu = this.menuElement;
-    if (this.menu && menu && !menu.matches(':popover-open')) {
-      menu.showPopover();
-      this.placeMenu(menu, this.menu.at);
-      menu.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    }
-    if (this.deleting && !this.confirmDialog.open) {
-      this.confirmDialog.showModal();
-      this.confirmDialog.querySelector<HTMLElement>('.cancel')?.focus();
-    }
   }
 
   // ——— Rendering ———
 
   private renderAvatar(conversation: CachedConversation, name: string, online: boolean) {
-    return html`<span class="avatar ${conversation.type}" part="avatar" aria-hidden="true" style="--im-avatar-hue: ${hueOf(conversation.id)}"
+    return html`<span class="avatar ${conversation.type}" part="avatar" aria-hidden="true" ${styleProps({ '--im-avatar-hue': hueOf(conversation.id) })}
       >${conversation.type === 'system' ? bellIcon('avatar-icon') : initialsOf(name)}${online ? html`<span class="online-dot"></span>` : nothing}</span
     >`;
   }
@@ -694,7 +479,7 @@ export class ImConversationList extends LitElement {
       aria-posinset=${index + 1}
       aria-keyshortcuts="Shift+F10 ContextMenu Delete"
       tabindex=${conversation.id === activeId ? '0' : '-1'}
-      style="--im-row-index: ${index}"
+      ${styleProps({ '--im-row-index': index })}
     >
       ${this.renderAvatar(conversation, name, online)}
       <span class="main"
@@ -742,11 +527,12 @@ export class ImConversationList extends LitElement {
       part="list"
       role="listbox"
       aria-label=${this.i18n.t('list.label')}
-      style="--im-row-count: ${count}"
+      ${styleProps({ '--im-row-count': count })}
       @click=${this.onListClick}
       @contextmenu=${this.onContextMenu}
       @keydown=${this.onListKeyDown}
       @focusin=${this.onFocusIn}
+      @pointerover=${this.menu.preload}
     >
       ${repeat(
         window,
@@ -774,135 +560,20 @@ export class ImConversationList extends LitElement {
         </svg>
         <p class="state-title">${this.i18n.t('list.empty')}</p>
         <p class="state-hint">${this.i18n.t('list.emptyHint')}</p>
-        <button class="primary" type="button" aria-haspopup="dialog" @click=${this.openNewChat}>${composeIcon()}${this.i18n.t('list.newChat')}</button>
+        <button
+          class="primary"
+          type="button"
+          aria-haspopup="dialog"
+          @click=${this.openNewChat}
+          @pointerenter=${this.dialogs.preload}
+          @focus=${this.dialogs.preload}
+        >
+          ${composeIcon()}${this.i18n.t('list.newChat')}
+        </button>
       </div>`;
     }
     if (rows.length === 0) return nothing; // the live region says "No chats match"
     return this.renderRows(rows);
-  }
-
-  private renderMenu() {
-    const menu = this.menu;
-    const conversation = menu && this.list.conversations.find((c) => c.id === menu.conversationId);
-    if (!conversation) return nothing;
-    const i18n = this.i18n;
-    const item = (action: MenuAction, icon: unknown, label: string) =>
-      html`<button class="menu-item ${action}" part="menu-item" role="menuitem" tabindex="-1" type="button" @click=${() => this.act(action, conversation)}>
-        ${icon}<span>${label}</span>
-      </button>`;
-    return html`<div
-      class="menu"
-      part="menu"
-      role="menu"
-      popover="auto"
-      aria-label=${i18n.t('list.actions', { name: isolate(conversationName(conversation, i18n)) })}
-      @keydown=${this.onMenuKeyDown}
-      @toggle=${this.onMenuToggle}
-    >
-      ${item('pin', pinIcon(), i18n.t(conversation.pinned ? 'list.unpin' : 'list.pin'))}
-      ${item('mute', conversation.muted ? bellIcon() : bellOffIcon(), i18n.t(conversation.muted ? 'list.unmute' : 'list.mute'))}
-      ${conversation.unreadCount > 0 || conversation.mentioned ? item('read', checkIcon(), i18n.t('list.markRead')) : nothing}
-      ${item('delete', trashIcon(), i18n.t('list.delete'))}
-    </div>`;
-  }
-
-  private renderNotice(notice: Notice | undefined, onDismiss?: () => void) {
-    if (!notice) return nothing;
-    return html`<p class="error" part="error" role="alert">
-      <span class="error-text">${notice.text}${notice.code ? html` <code>${notice.code}</code>` : nothing}</span>
-      ${onDismiss
-        ? html`<button class="icon-button" type="button" aria-label=${this.i18n.t('common.close')} @click=${onDismiss}>${closeIcon()}</button>`
-        : nothing}
-    </p>`;
-  }
-
-  private renderNewChatDialog() {
-    const i18n = this.i18n;
-    const t = (key: StringKey) => i18n.t(key);
-    const tab = (id: 'direct' | 'group', label: string) => html`<button
-      id="new-tab-${id}"
-      class="tab"
-      role="tab"
-      type="button"
-      aria-selected=${this.newTab === id ? 'true' : 'false'}
-      aria-controls="new-panel-${id}"
-      tabindex=${this.newTab === id ? '0' : '-1'}
-      @click=${() => this.switchTab(id)}
-      @keydown=${this.onTabKeyDown}
-    >
-      ${label}
-    </button>`;
-    const { direct, name, members } = this.fieldErrors;
-    return html`<dialog class="new-chat" part="dialog" aria-labelledby="new-chat-title" @close=${this.onNewChatClose}>
-      <form novalidate @submit=${this.createConversation}>
-        <h2 id="new-chat-title">${t('list.newChat')}</h2>
-        <div class="tabs" role="tablist" aria-label=${t('list.newChat')}>
-          ${tab('direct', t('list.newDirect'))} ${tab('group', t('list.newGroup'))}
-        </div>
-        <div id="new-panel-direct" class="panel" role="tabpanel" aria-labelledby="new-tab-direct" ?hidden=${this.newTab !== 'direct'}>
-          <label for="new-direct-user">${t('list.userId')}</label>
-          <input
-            id="new-direct-user"
-            autocomplete="off"
-            autocapitalize="off"
-            spellcheck="false"
-            maxlength="32"
-            aria-invalid=${direct ? 'true' : 'false'}
-            aria-describedby="new-direct-error"
-          />
-          <p id="new-direct-error" class="field-error">${direct ?? ''}</p>
-        </div>
-        <div id="new-panel-group" class="panel" role="tabpanel" aria-labelledby="new-tab-group" ?hidden=${this.newTab !== 'group'}>
-          <label for="new-group-name">${t('list.groupName')}</label>
-          <input
-            id="new-group-name"
-            autocomplete="off"
-            maxlength=${LIMITS.GROUP_NAME_MAX_LENGTH}
-            aria-invalid=${name ? 'true' : 'false'}
-            aria-describedby="new-group-name-error"
-          />
-          <p id="new-group-name-error" class="field-error">${name ?? ''}</p>
-          <label for="new-group-members">${t('list.addMembers')}</label>
-          <input
-            id="new-group-members"
-            autocomplete="off"
-            autocapitalize="off"
-            spellcheck="false"
-            aria-invalid=${members ? 'true' : 'false'}
-            aria-describedby="new-group-members-hint new-group-members-error"
-          />
-          <p id="new-group-members-hint" class="hint">${t('list.memberIdsHint')}</p>
-          <p id="new-group-members-error" class="field-error">${members ?? ''}</p>
-        </div>
-        ${this.renderNotice(this.dialogNotice)}
-        <div class="actions">
-          <button class="secondary" type="button" @click=${() => this.newDialog.close()}>${t('common.cancel')}</button>
-          <button class="primary" type="submit" ?disabled=${this.dialogBusy} aria-busy=${this.dialogBusy ? 'true' : 'false'}>
-            ${this.dialogBusy ? t('common.loading') : t('common.create')}
-          </button>
-        </div>
-      </form>
-    </dialog>`;
-  }
-
-  private renderConfirmDialog() {
-    const i18n = this.i18n;
-    const name = this.deleting ? conversationName(this.deleting, i18n) : '';
-    return html`<dialog
-      class="confirm"
-      part="dialog"
-      role="alertdialog"
-      aria-labelledby="confirm-title"
-      aria-describedby="confirm-text"
-      @close=${this.onConfirmClose}
-    >
-      <h2 id="confirm-title">${i18n.t('list.deleteTitle')}</h2>
-      <p id="confirm-text">${i18n.t('list.deleteConfirm', { name: isolate(name) })}</p>
-      <div class="actions">
-        <button class="secondary cancel" type="button" @click=${() => this.confirmDialog.close()}>${i18n.t('common.cancel')}</button>
-        <button class="danger" type="button" @click=${this.confirmDelete}>${i18n.t('common.delete')}</button>
-      </div>
-    </dialog>`;
   }
 
   protected override render() {
@@ -922,7 +593,16 @@ export class ImConversationList extends LitElement {
     return html`<div class="base" part="base" dir=${i18n.dir}>
       <header part="header">
         <h2 part="title">${this.heading ?? i18n.t('list.title')}</h2>
-        <button class="new" part="new-button" type="button" aria-haspopup="dialog" ?disabled=${!userSession} @click=${this.openNewChat}>
+        <button
+          class="new"
+          part="new-button"
+          type="button"
+          aria-haspopup="dialog"
+          ?disabled=${!userSession}
+          @click=${this.openNewChat}
+          @pointerenter=${this.dialogs.preload}
+          @focus=${this.dialogs.preload}
+        >
           ${composeIcon()}<span class="new-label">${i18n.t('list.newChat')}</span>
         </button>
       </header>
@@ -941,12 +621,12 @@ export class ImConversationList extends LitElement {
           @keydown=${this.onSearchKeyDown}
         />
       </div>
-      ${this.renderNotice(this.notice, () => (this.notice = undefined))}
+      ${renderNotice(this.notice, i18n, () => (this.notice = undefined))}
       <div class="scroller" @scroll=${this.onScroll}>
         ${this.renderBody(rows)}
         <p class="status ${status && this.list.loaded ? '' : 'visually-hidden'}" role="status">${status}</p>
       </div>
-      ${this.renderMenu()} ${this.renderNewChatDialog()} ${this.renderConfirmDialog()}
+      ${this.menu.value?.render()} ${this.dialogs.value?.render()}
     </div>`;
   }
 }

@@ -1,8 +1,8 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { styleProps } from '../directives/style-props.js';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import sharedStyles from '../styles/shared.styles.js';
 import {
   emojiGroup,
@@ -345,7 +345,7 @@ export class ImEmojiPicker extends LitElement {
                     aria-labelledby="heading-${s.id}"
                     data-section=${s.id}
                     ?data-partial=${s.items.length < (s.size ?? 0)}
-                    style=${styleMap({ '--count': String(s.size ?? s.items.length) })}
+                    ${styleProps({ '--count': s.size ?? s.items.length })}
                   >
                     <div class="heading" part="heading" id="heading-${s.id}">${s.label}</div>
                     <div class="emoji-grid">${guard([s.items], () => s.items.map(renderItem))}</div>

@@ -6,7 +6,46 @@ export default css`
     position: relative;
     min-block-size: 0;
     contain: strict;
+    /* Inside a chat: its light or dark scheme, not the page's. */
+    color-scheme: inherit;
   }
+
+  /* Rows the chat renders that are not messages: day separators, the unread divider, notes. */
+  .label {
+    display: flex;
+    align-items: center;
+    gap: 0.75rem;
+    margin-block: 0.75rem 0.5rem;
+    font-size: 0.75rem;
+    color: var(--im-chat-day-text, var(--im-color-muted));
+    text-align: center;
+  }
+
+  .label.day span {
+    margin-inline: auto;
+    padding: 0.15rem 0.6rem;
+    border-radius: 999px;
+    background: var(--im-color-surface);
+    font-weight: 600;
+  }
+
+  .label.tip span {
+    margin-inline: auto;
+  }
+
+  .label.unread {
+    color: var(--im-chat-divider, var(--im-color-danger));
+    font-weight: 600;
+  }
+
+  .label.unread::before,
+  .label.unread::after {
+    content: '';
+    flex: 1;
+    border-block-start: 1px solid currentColor;
+  }
+
+
 
   .scroller {
     block-size: 100%;

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { styleProps } from '../directives/style-props.js';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import sharedStyles from '../styles/shared.styles.js';
 import styles from './message-list.styles.js';
 
@@ -32,6 +32,16 @@ export class ImListBottomChangeEvent extends Event {
   }
 }
 
+/** Fired (at most once a frame) when the first or last row the reader can see changes. */
+export class ImListVisibleChangeEvent extends Event {
+  static readonly eventName = 'im-list-visible-change';
+  readonly detail: { first: string | undefined; last: string | undefined };
+  constructor(first: string | undefined, last: string | undefined) {
+    super(ImListVisibleChangeEvent.eventName, { bubbles: true, composed: true });
+    this.detail = { first, last };
+  }
+}
+
 declare global {
   interface HTMLElementTagNameMap {
     'im-message-list': ImMessageList;
@@ -39,6 +49,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'im-list-near-top': ImListNearTopEvent;
     'im-list-bottom-change': ImListBottomChangeEvent;
+    'im-list-visible-change': ImListVisibleChangeEvent;
   }
 }
 
@@ -205,7 +216,9 @@ export class ImMessageList extends LitElement {
       const y = index < 0 ? 0 : this.tops[index]! - viewport / 2;
       [this.start, this.end] = this.windowFor(Math.max(0, y), viewport);
     } else if (this.scroller) {
-      this.captureAnchor();
+      // New rows: note what the reader looks at before they render. (After a resize the noted
+      // anchor is the right one: the rows have already moved in the page.)
+      if (changed.has('rows') || !this.anchor) this.captureAnchor();
       const anchorIndex = this.anchor ? this.indexOf(this.anchor.key) : -1;
       const scrollTop = anchorIndex >= 0 ? this.tops[anchorIndex]! - this.anchor!.offset : this.scroller.scrollTop;
       [this.start, this.end] = this.windowFor(Math.max(0, scrollTop), viewport);
@@ -231,6 +244,25 @@ export class ImMessageList extends LitElement {
     if (!scroller) return;
     for (const element of scroller.querySelectorAll<HTMLElement>('.row')) this.resizeObserver.observe(element);
     this.applyScroll();
+    this.reportVisible();
+  }
+
+  private visible: [string | undefined, string | undefined] = [undefined, undefined];
+
+  /** The first and last row on screen, told when they change. */
+  private reportVisible(): void {
+    const scroller = this.scroller;
+    if (!scroller || this.rows.length === 0) return;
+    const first = this.rows[this.indexAt(scroller.scrollTop)]?.key;
+    const last = this.rows[this.indexAt(scroller.scrollTop + scroller.clientHeight - 1)]?.key;
+    if (first === this.visible[0] && last === this.visible[1]) return;
+    this.visible = [first, last];
+    this.dispatchEvent(new ImListVisibleChangeEvent(first, last));
+  }
+
+  /** Keys of the first and last rows on screen. */
+  get visibleRange(): { first: string | undefined; last: string | undefined } {
+    return { first: this.visible[0], last: this.visible[1] };
   }
 
   /** Puts the scroll position where it belongs after rendering: bottom, a requested row, or the anchor. */
@@ -239,7 +271,7 @@ export class ImMessageList extends LitElement {
     this.rebuildTops();
     const pending = this.pendingScroll;
     if (pending === 'bottom') {
-      scroller.scrollTop = scroller.scrollHeight;
+      this.pinToBottom();
       this.setAtBottom(true);
       this.newBelow = 0;
       this.pendingScroll = undefined;
@@ -256,12 +288,28 @@ export class ImMessageList extends LitElement {
       }
       this.pendingScroll = undefined;
     } else if (this.anchor) {
-      const index = this.indexOf(this.anchor.key);
-      if (index >= 0) {
-        const wanted = this.tops[index]! - this.anchor.offset;
-        if (Math.abs(scroller.scrollTop - wanted) >= 1) scroller.scrollTop = wanted;
+      // Where the anchor row really is now (estimates above it may be off): put it back.
+      const element = this.rowElement(this.anchor.key);
+      if (element) {
+        const moved = element.getBoundingClientRect().top - scroller.getBoundingClientRect().top - this.anchor.offset;
+        if (Math.abs(moved) >= 1) {
+          scroller.scrollTop += moved;
+          this.ownScrollTop = scroller.scrollTop;
+        }
+      } else {
+        const index = this.indexOf(this.anchor.key);
+        if (index >= 0) scroller.scrollTop = this.tops[index]! - this.anchor.offset;
       }
     }
+  }
+
+  /** scrollTop as last set by this list (not by the reader). */
+  private ownScrollTop = -1;
+
+  private pinToBottom(): void {
+    const scroller = this.scroller;
+    scroller.scrollTop = scroller.scrollHeight;
+    this.ownScrollTop = scroller.scrollTop;
   }
 
   private onResize(entries: readonly ResizeObserverEntry[]): void {
@@ -278,9 +326,14 @@ export class ImMessageList extends LitElement {
     }
     if (!changed) return;
     // Heights above the reader changed (measured, images loaded): keep the anchor still.
-    if (!this.atBottom && this.pendingScroll === undefined) this.captureAnchor();
+    // The anchor noted before these rows grew is where the reader was looking; keep that one.
+    if (!this.atBottom && this.pendingScroll === undefined && !this.anchor) this.captureAnchor();
     this.topsDirty = true;
-    if (this.atBottom) this.pendingScroll = 'bottom';
+    if (this.atBottom) {
+      // Rows grew while the reader is at the end: stay there in this very frame.
+      this.pinToBottom();
+      this.pendingScroll = 'bottom';
+    }
     // Next frame: laying out again inside the observer's callback would loop it.
     if (!this.resizeFrame) {
       this.resizeFrame = requestAnimationFrame(() => {
@@ -293,14 +346,22 @@ export class ImMessageList extends LitElement {
   private resizeFrame = 0;
 
   private onScroll(): void {
+    // Where the reader is counts at once (a row measured in the same frame must not pull them
+    // back down); the window of rendered rows follows once a frame.
+    const box = this.scroller;
+    // Our own scrolling (pinning to the bottom as rows grow) says nothing about the reader.
+    if (box && Math.abs(box.scrollTop - this.ownScrollTop) > 1) {
+      const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight <= BOTTOM_SLACK;
+      this.setAtBottom(atBottom);
+      if (atBottom) this.newBelow = 0;
+      // The reader moved away: a pin to the bottom still waiting for a frame no longer applies.
+      else if (this.pendingScroll === 'bottom') this.pendingScroll = undefined;
+    }
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       const scroller = this.scroller;
       if (!scroller) return;
-      const atBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK;
-      this.setAtBottom(atBottom);
-      if (atBottom) this.newBelow = 0;
       this.anchor = undefined;
       this.captureAnchor();
       const [start, end] = this.windowFor(scroller.scrollTop, scroller.clientHeight);
@@ -308,6 +369,7 @@ export class ImMessageList extends LitElement {
         this.start = start;
         this.end = end;
       }
+      this.reportVisible();
       // Near the top of everything rendered: ask for older history (once per approach).
       const nearTop = scroller.scrollTop < scroller.clientHeight;
       if (nearTop && this.nearTopArmed && this.rows.length > 0) {
@@ -340,14 +402,14 @@ export class ImMessageList extends LitElement {
     const before = this.tops[this.start] ?? 0;
     const after = (this.tops[this.rows.length] ?? 0) - (this.tops[this.end] ?? 0);
     return html`
-      <div class="scroller" part="scroller" @scroll=${this.onScroll} role="feed" aria-label=${this.label} aria-busy=${this.busy ? 'true' : 'false'}>
-        <div class="spacer" style=${styleMap({ height: `${before}px` })}></div>
+      <div class="scroller" part="scroller" @scroll=${this.onScroll} role="list" aria-label=${this.label} aria-busy=${this.busy ? 'true' : 'false'}>
+        <div class="spacer" ${styleProps({ height: `${before}px` })}></div>
         ${repeat(
           rows,
           (row) => row.key,
-          (row) => html`<div class="row ${row.kind}" data-key=${row.key}>${this.renderRow(row)}</div>`,
+          (row) => html`<div class="row ${row.kind}" role="listitem" data-key=${row.key}>${this.renderRow(row)}</div>`,
         )}
-        <div class="spacer" style=${styleMap({ height: `${Math.max(0, after)}px` })}></div>
+        <div class="spacer" ${styleProps({ height: `${Math.max(0, after)}px` })}></div>
       </div>
       ${this.newBelow > 0
         ? html`<button class="new-below" part="new-below" @click=${this.scrollToBottom}>

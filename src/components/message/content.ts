@@ -3,6 +3,9 @@ import type { CachedMessage } from '../../sdk/cache/types.js';
 import type { Params } from '../i18n/types.js';
 import type { StringKey } from '../i18n/types.js';
 
+/** The six reactions offered first. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
+
 /** What the texts need of a LocaleController. */
 export interface Translator {
   t(key: StringKey, params?: Params): string;
@@ -73,6 +76,10 @@ export function fitBox(
   const scale = Math.min(1, maxWidth / width, maxHeight / height);
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
 }
+
+/** The box of a video: its poster's (else its own) size, fitted. */
+export const videoBox = (file: FileInfo, poster: FileInfo | undefined): { width: number; height: number } =>
+  fitBox(poster?.width ?? file.width, poster?.height ?? file.height, 280, 320, { width: 280, height: 158 });
 
 const oneLine = (value: string, max = 100): string => {
   const line = value.replace(/\s+/g, ' ').trim();
@@ -170,12 +177,6 @@ export function copyText(type: MessageType, content: JsonValue): string | undefi
     return description ? `${description} (${lat}, ${lng})` : `${lat}, ${lng}`;
   }
   return undefined;
-}
-
-/** A map link for a location (OpenStreetMap; no API key, no tracking pixels), or undefined when out of range. */
-export function mapLink(lat: number | undefined, lng: number | undefined): string | undefined {
-  if (lat === undefined || lng === undefined || Math.abs(lat) > 90 || Math.abs(lng) > 180) return undefined;
-  return `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lng}#map=16/${lat}/${lng}`;
 }
 
 /** One or two letters for an avatar: the first of the first two words ("Ann Lee" → "AL", "bob" → "B"). */

@@ -337,8 +337,7 @@ export default css`
     object-fit: cover;
   }
 
-  .bubble:not(.media) .image,
-  .bubble:not(.media) .video {
+  .bubble:not(.media) .image {
     border-radius: 12px;
     overflow: hidden;
   }
@@ -347,47 +346,28 @@ export default css`
     box-shadow: inset 0 0 0 3px var(--im-color-accent), inset 0 0 0 5px #fff;
   }
 
-  .video {
-    position: relative;
+  /* Voice messages, videos and locations (media.ts) get a box of their size and label until they load. */
+  .placeholder {
     max-inline-size: 100%;
+    border-radius: 12px;
+    background: color-mix(in srgb, currentColor 7%, transparent);
+  }
+
+  .placeholder.audio {
+    inline-size: 16rem;
+    /* The player (2.5rem), a gap and the duration line. */
+    block-size: 3.8rem;
+  }
+
+  .placeholder.video {
+    border-radius: 0;
     background: #000;
   }
 
-  video {
-    display: block;
-    inline-size: 100%;
-    block-size: 100%;
-  }
-
-  .chip {
-    position: absolute;
-    inset-block-start: 0.375rem;
-    inset-inline-start: 0.375rem;
-    padding: 3px 7px;
-    border-radius: 999px;
-    background: rgb(0 0 0 / 0.6);
-    color: #fff;
-    font-size: 0.6875rem;
-    line-height: 1;
-    pointer-events: none;
-  }
-
-  .audio {
-    display: flex;
-    flex-direction: column;
-    gap: 0.25rem;
-  }
-
-  audio {
-    display: block;
-    inline-size: 16rem;
-    max-inline-size: 100%;
-    block-size: 2.5rem;
-  }
-
-  .duration {
-    font-size: 0.75rem;
-    font-variant-numeric: tabular-nums;
+  .placeholder.location {
+    /* A card with a one-line description: its name, coordinates and map link. */
+    inline-size: 10rem;
+    block-size: 4.875rem;
   }
 
   /* Cards: files, locations, custom messages */
@@ -449,32 +429,10 @@ export default css`
     white-space: nowrap;
   }
 
-  .location-name {
-    white-space: normal;
-  }
-
   .file-size,
   .coords {
     font-size: 0.75rem;
     font-variant-numeric: tabular-nums;
-  }
-
-  .card.location {
-    align-items: flex-start;
-  }
-
-  .map-link {
-    display: inline-flex;
-    align-items: center;
-    gap: 0.25rem;
-    margin-block-start: 2px;
-    font-size: 0.8125rem;
-    font-weight: 600;
-  }
-
-  .map-link .icon {
-    inline-size: 13px;
-    block-size: 13px;
   }
 
   .custom-text {
@@ -630,146 +588,6 @@ export default css`
     }
   }
 
-  /* Hover toolbar: over the top corner of the bubble, inside the row (never widening the log). */
-  .actions {
-    position: absolute;
-    inset-block-start: -1rem;
-    z-index: 1;
-    display: flex;
-    align-items: center;
-    gap: 2px;
-    padding: 2px;
-    border: 1px solid var(--im-color-border);
-    border-radius: 999px;
-    background: var(--im-color-bg);
-    box-shadow: 0 2px 8px rgb(0 0 0 / 0.12);
-    opacity: 0;
-    pointer-events: none;
-    transition: opacity 0.12s;
-  }
-
-  .other .actions {
-    inset-inline-start: max(0px, calc(100% - 4rem));
-  }
-
-  .own .actions {
-    inset-inline-end: max(0px, calc(100% - 4rem));
-  }
-
-  .center .actions {
-    inset-block-start: auto;
-    inset-inline-end: 0;
-  }
-
-  :host(:hover) .actions,
-  :host(:focus-within) .actions,
-  .actions[data-open] {
-    opacity: 1;
-    pointer-events: auto;
-  }
-
-  @media (hover: none) {
-    :host(:not(:focus-within)) .actions:not([data-open]) {
-      display: none;
-    }
-  }
-
-  .actions button {
-    display: grid;
-    place-items: center;
-    inline-size: 1.75rem;
-    block-size: 1.75rem;
-    padding: 0;
-    border: 0;
-    border-radius: 50%;
-    background: none;
-    color: var(--im-color-text);
-  }
-
-  .actions button:hover {
-    background: var(--im-color-surface);
-  }
-
-  .copied {
-    font-size: 0.75rem;
-    color: var(--im-color-text);
-  }
-
-  .copied:not(:empty) {
-    padding-inline: 0.375rem 0.5rem;
-  }
-
-  /* Menu and emoji picker: popovers in the top layer, placed next to what opened them. */
-  .menu,
-  .picker {
-    position: fixed;
-    inset: auto;
-    margin: 0;
-    padding: 0.25rem;
-    border: 1px solid var(--im-color-border);
-    border-radius: 12px;
-    background: var(--im-color-bg);
-    color: var(--im-color-text);
-    box-shadow: 0 8px 28px rgb(0 0 0 / 0.22);
-    font-size: 0.875rem;
-  }
-
-  .menu {
-    min-inline-size: 12.5rem;
-    max-inline-size: calc(100vw - 16px);
-  }
-
-  .picker {
-    padding: 0;
-    overflow: hidden;
-    max-inline-size: calc(100vw - 16px);
-  }
-
-  .menu [role='menuitem'] {
-    display: flex;
-    align-items: center;
-    gap: 0.625rem;
-    inline-size: 100%;
-    padding: 0.5rem 0.75rem;
-    border: 0;
-    border-radius: 8px;
-    background: none;
-    color: inherit;
-    text-align: start;
-  }
-
-  .menu [role='menuitem']:hover,
-  .menu [role='menuitem']:focus-visible {
-    background: var(--im-color-surface);
-  }
-
-  .menu [role='menuitem']:focus-visible {
-    box-shadow: inset 0 0 0 2px var(--im-color-accent);
-  }
-
-  .menu .danger {
-    color: var(--_danger);
-  }
-
-  .quick {
-    display: flex;
-    justify-content: space-between;
-    gap: 2px;
-    margin-block-end: 0.25rem;
-    padding-block-end: 0.25rem;
-    border-block-end: 1px solid var(--im-color-border);
-  }
-
-  .menu .quick [role='menuitem'] {
-    justify-content: center;
-    inline-size: 2.25rem;
-    block-size: 2.25rem;
-    padding: 0;
-    border-radius: 50%;
-    font-size: 1.25rem;
-    line-height: 1;
-  }
-
   /* Group tips and recall tombstones */
   .tip,
   .tombstone {
@@ -802,7 +620,6 @@ export default css`
       inline-size: 100% !important;
       opacity: 0.5;
     }
-    .actions,
     .bar > span {
       transition: none;
     }

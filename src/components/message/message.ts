@@ -1,9 +1,9 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { adoptStyles, html, LitElement, nothing, type CSSResult, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { LIMITS } from '../../protocol/limits.js';
-import { MENTION_ALL, type FileInfo, type MessageType } from '../../protocol/models.js';
+import { MENTION_ALL, type FileInfo, type JsonValue, type MessageType } from '../../protocol/models.js';
 import type { CachedMessage } from '../../sdk/cache/types.js';
 import type { IMClient } from '../../sdk/client.js';
+import { styleProps } from '../directives/style-props.js';
 import { cached } from '../i18n/intl.js';
 import { LocaleController } from '../i18n/locale-controller.js';
 import type { StringKey } from '../i18n/types.js';
@@ -14,7 +14,6 @@ import {
   fitBox,
   hueOf,
   initialsOf,
-  mapLink,
   numberOf,
   personName,
   previewText,
@@ -25,32 +24,16 @@ import {
   textOf,
   tipText,
   typeOf,
+  videoBox,
 } from './content.js';
-import { ImMessageActionEvent, ImMessageJumpEvent, ImMessageReactEvent, ImMessageRetryEvent, type MessageAction } from './events.js';
-import {
-  alertIcon,
-  checkIcon,
-  clockIcon,
-  closeIcon,
-  copyIcon,
-  doubleCheckIcon,
-  downloadIcon,
-  editIcon,
-  externalIcon,
-  fileIcon,
-  infoIcon,
-  moreIcon,
-  pinIcon,
-  plusIcon,
-  recallIcon,
-  replyIcon,
-  smileIcon,
-  trashIcon,
-} from './icons.js';
+import { ImMessageJumpEvent, ImMessageReactEvent, ImMessageRetryEvent } from './events.js';
+import { alertIcon, checkIcon, clockIcon, closeIcon, doubleCheckIcon, downloadIcon, fileIcon, infoIcon, plusIcon, smileIcon } from './icons.js';
+import type { Anchor, MessageMenu } from './menu.js';
 import styles from './message.styles.js';
 import { tokenize } from './text.js';
 
 export * from './events.js';
+export { QUICK_REACTIONS } from './content.js';
 
 /** What the sender of a message sees of its delivery. */
 export interface MessageReceipt {
@@ -66,11 +49,33 @@ export interface MessageReceipt {
 /** Where a message sits in a run of consecutive messages from one sender (bubble corners). */
 export type MessageGrouping = 'single' | 'first' | 'middle' | 'last';
 
-/** The six reactions offered first. */
-export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
-
 const LONG_PRESS_MS = 500;
-const COPIED_MS = 1500;
+
+/**
+ * The toolbar, the action menu, the quick reactions and the emoji-picker popover (menu.ts) load
+ * on demand: once per page, the first time a message is hovered, focused or asked for its menu.
+ */
+let menuModule: Promise<typeof import('./menu.js')> | undefined;
+const loadMenuModule = () =>
+  (menuModule ??= import('./menu.js').catch((error: unknown) => {
+    menuModule = undefined; // a later attempt tries again (the network may be back)
+    throw error;
+  }));
+
+/** Voice messages, videos and locations (media.ts) load the first time one is shown. */
+type MediaModule = typeof import('./media.js');
+let mediaModule: MediaModule | undefined;
+let mediaLoading: Promise<MediaModule> | undefined;
+const loadMediaModule = () =>
+  (mediaLoading ??= import('./media.js').then(
+    (module) => (mediaModule = module),
+    (error: unknown) => {
+      mediaLoading = undefined;
+      throw error;
+    },
+  ));
+
+const isMedia = (type: MessageType): type is 'audio' | 'video' | 'location' => type === 'audio' || type === 'video' || type === 'location';
 
 /**
  * The cache hands out fresh objects on every change, so a message counts as changed only when
@@ -106,24 +111,6 @@ const sameReceipt = (a: MessageReceipt | undefined, b: MessageReceipt | undefine
 
 const identity = (userId: string): string => userId;
 
-type Anchor = Element | { x: number; y: number };
-
-/** Places a popover (in the top layer, position: fixed) below or above an anchor, inside the viewport. */
-function place(popup: HTMLElement, anchor: Anchor, alignRight: boolean): void {
-  const r = anchor instanceof Element ? anchor.getBoundingClientRect() : { left: anchor.x, right: anchor.x, top: anchor.y, bottom: anchor.y };
-  const box = popup.getBoundingClientRect();
-  const margin = 8;
-  const vw = document.documentElement.clientWidth;
-  const vh = window.innerHeight;
-  let top = r.bottom + 4;
-  if (top + box.height > vh - margin && r.top - 4 - box.height >= margin) top = r.top - 4 - box.height;
-  top = Math.max(margin, Math.min(top, vh - margin - box.height));
-  let left = alignRight ? r.right - box.width : r.left;
-  left = Math.max(margin, Math.min(left, vw - margin - box.width));
-  popup.style.top = `${Math.round(top)}px`;
-  popup.style.left = `${Math.round(left)}px`;
-}
-
 /**
  * One message of a conversation, as <im-chat> renders it for each visible message: text with
  * links and mentions, images (with a lightbox), files, voice, video, locations, custom
@@ -132,7 +119,10 @@ function place(popup: HTMLElement, anchor: Anchor, alignRight: boolean): void {
  * from a hover toolbar, right-click, long-press or the keyboard (Shift+F10, the context-menu key).
  *
  * All data comes in as properties, so only the message that changed re-renders. The user's
- * intents go out as events; the chat performs them.
+ * intents go out as events; the chat performs them. What a message at rest does not need loads
+ * on demand: the toolbar, the menu and the emoji picker when a message is first hovered,
+ * focused or asked for its menu; the voice, video and location renderers when one is first
+ * shown (a placeholder of the same size and label stands in until then).
  *
  * The element is focusable as a whole when given a `tabindex` (the chat's roving focus); with a
  * negative one its inner controls leave the tab order too, so Tab skips from message to composer.
@@ -227,23 +217,26 @@ export class ImMessage extends LitElement {
 
   /** The toolbar is rendered once the message is hovered, touched or focused (60 messages stay light). */
   @state() private active = false;
-  @state() private menuOpen = false;
-  @state() private pickerOpen = false;
-  @state() private copied = false;
   @state() private progress: number | undefined;
   @state() private lightbox: { src: string; alt: string; href: string } | undefined;
 
-  private readonly locale = new LocaleController(this);
+  /** @internal The element's language, for the on-demand modules. */
+  readonly locale = new LocaleController(this);
+  /** The toolbar, the menu and the picker, once menu.ts has loaded. */
+  private menu: MessageMenu | undefined;
+  /** The renderers of voice messages, videos and locations, once media.ts has loaded (and its styles are adopted). */
+  private media: MediaModule | undefined;
+  /** Styles of on-demand modules adopted into the shadow root. */
+  private readonly lateStyles: CSSResult[] = [];
+  /** A menu is opening while menu.ts loads: the keys pressed meanwhile, applied once it is open. */
+  private pendingKeys: string[] | undefined;
   private previewUrl: string | undefined;
   private previewKey: string | undefined;
   private offProgress: (() => void) | undefined;
   private progressKey: string | undefined;
-  private menuAnchor: Anchor | undefined;
-  private menuReturn: HTMLElement | undefined;
   private pressTimer: ReturnType<typeof setTimeout> | undefined;
   private pressStart: { x: number; y: number } | undefined;
   private suppressClick = false;
-  private copiedTimer: ReturnType<typeof setTimeout> | undefined;
   private lightboxReturn: HTMLElement | undefined;
 
   static override get observedAttributes(): string[] {
@@ -256,6 +249,7 @@ export class ImMessage extends LitElement {
     this.addEventListener('contextmenu', this.onContextMenu);
     this.addEventListener('pointerenter', this.activate);
     this.addEventListener('focusin', this.activate);
+    this.addEventListener('focusout', this.onFocusOut);
     this.addEventListener('pointerdown', this.onPointerDown);
     this.addEventListener('pointermove', this.onPointerMove);
     this.addEventListener('pointerup', this.cancelPress);
@@ -279,20 +273,31 @@ export class ImMessage extends LitElement {
     this.stopProgress();
     this.revokePreview();
     this.cancelPress();
-    clearTimeout(this.copiedTimer);
-    this.copied = false;
-    this.menuOpen = false;
-    this.pickerOpen = false;
+    this.pendingKeys = undefined;
+    this.menu?.reset();
     this.lightbox = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('message') || changed.has('client')) this.syncUpload();
+    const m = this.message;
+    if (m && !this.media && !m.recalled && isMedia(typeOf(m))) {
+      if (mediaModule) this.useMedia(mediaModule);
+      else loadMediaModule().then((module) => this.useMedia(module), () => undefined);
+    }
+  }
+
+  private useMedia(module: MediaModule): void {
+    if (this.media) return;
+    this.adopt(module.styles);
+    this.media = module;
+    this.requestUpdate();
   }
 
   // ---- data helpers -------------------------------------------------------------------------
 
-  private t(key: StringKey, params?: Record<string, string | number>): string {
+  /** @internal */
+  t(key: StringKey, params?: Record<string, string | number>): string {
     return this.locale.t(key, params);
   }
 
@@ -306,44 +311,36 @@ export class ImMessage extends LitElement {
     return this.senderName || (this.names ?? identity)(m.senderId) || m.senderId;
   }
 
-  /** A file URL from a message: server paths resolve against the client's server; nothing else but local previews is used. */
-  private url(path: string): string {
+  /** @internal A file URL from a message: server paths resolve against the client's server; nothing else but local previews is used. */
+  fileUrl(path: string): string {
     if (path.startsWith('/') && !path.startsWith('//')) return this.client ? this.client.files.url(path) : path;
     if (/^(https?:|blob:|data:image\/)/i.test(path)) return path;
     return '';
   }
 
-  /** Inner controls leave the tab order when the chat gives the message a negative tabindex. */
-  private get innerTab(): number | typeof nothing {
+  /** @internal Inner controls leave the tab order when the chat gives the message a negative tabindex. */
+  get innerTab(): number | typeof nothing {
     return this.hasAttribute('tabindex') && this.tabIndex < 0 ? -1 : nothing;
   }
 
-  private get stored(): boolean {
+  /** @internal Sent and stored by the server. */
+  get stored(): boolean {
     const m = this.message;
     return !!m && m.seq !== undefined && m.status === 'sent';
   }
 
-  /** The actions the user may take on this message now. */
-  private actions(): MessageAction[] {
+  /** Whether the menu has anything to offer (menu.ts lists the actions themselves). */
+  private get hasActions(): boolean {
     const m = this.message;
-    if (!m) return [];
-    const type = typeOf(m);
-    if (type === 'tip') return [];
+    const type = m && typeOf(m);
+    if (!m || !type || type === 'tip') return false;
     // Messages of room sessions carry no type: the server offers them no operations.
     const operable = this.stored && m.type !== undefined;
-    const list: MessageAction[] = [];
-    if (m.recalled) return operable ? ['delete'] : [];
-    if (operable) list.push('reply');
-    if (copyText(type, m.content) !== undefined) list.push('copy');
-    const age = Date.now() - (m.time ?? m.createdAt);
-    if (operable && this.own && type === 'text' && age < LIMITS.EDIT_WINDOW_MS) list.push('edit');
-    if (operable && ((this.own && age < LIMITS.RECALL_WINDOW_DEFAULT * 1000) || this.canRecallAll)) list.push('recall');
-    if (operable || m.status === 'failed') list.push('delete');
-    if (operable) list.push('details');
-    return list;
+    return m.recalled ? operable : operable || m.status === 'failed' || copyText(type, m.content) !== undefined;
   }
 
-  private get canReact(): boolean {
+  /** @internal */
+  get canReact(): boolean {
     const m = this.message;
     return !!m && this.stored && m.type !== undefined && m.type !== 'tip' && !m.recalled;
   }
@@ -398,8 +395,54 @@ export class ImMessage extends LitElement {
 
   // ---- pointer, keyboard and menus -----------------------------------------------------------
 
+  /** Adds the styles of an on-demand module to the shadow root (constructed sheets, as Lit's own). */
+  private adopt(sheet: CSSResult): void {
+    if (this.lateStyles.includes(sheet) || !this.shadowRoot) return;
+    this.lateStyles.push(sheet);
+    adoptStyles(this.shadowRoot, [...(this.constructor as typeof ImMessage).elementStyles, ...this.lateStyles]);
+  }
+
+  /** The menu of this message, loading menu.ts first if needed. */
+  private async loadMenu(): Promise<MessageMenu> {
+    const module = await loadMenuModule();
+    if (!this.menu) {
+      this.adopt(module.styles);
+      this.menu = new module.MessageMenu(this);
+      this.requestUpdate();
+    }
+    return this.menu;
+  }
+
+  /** Hover, touch or focus: the toolbar shows, and menu.ts starts loading so a menu opens at once. */
   private readonly activate = (): void => {
     this.active = true;
+    if (this.hasActions) this.loadMenu().catch(() => undefined);
+  };
+
+  /**
+   * Opens the action menu next to `anchor`; focus goes to its first action (or the first emoji)
+   * and returns to `returnTo`. When menu.ts is still loading the menu opens once it has, and
+   * the keys pressed meanwhile are applied to it.
+   */
+  private async openMenu(anchor: Anchor, returnTo: HTMLElement | undefined, focusEmoji = false): Promise<void> {
+    if (!this.message) return;
+    this.active = true;
+    if (this.menu) return this.menu.open(anchor, returnTo, focusEmoji);
+    const keys: string[] = [];
+    this.pendingKeys = keys;
+    const menu = await this.loadMenu().catch(() => undefined);
+    // Escape, Tab or leaving the page while it loaded cancels it.
+    if (this.pendingKeys !== keys) return;
+    this.pendingKeys = undefined;
+    if (!menu || !this.isConnected) return;
+    await menu.open(anchor, returnTo, focusEmoji);
+    menu.replay(keys);
+  }
+
+  /** Focus left the message while its menu was loading: the menu no longer opens. */
+  private readonly onFocusOut = (event: FocusEvent): void => {
+    const to = event.relatedTarget;
+    if (this.pendingKeys && !(to instanceof Node && this.contains(to))) this.pendingKeys = undefined;
   };
 
   private fromPopup(event: Event): boolean {
@@ -408,6 +451,14 @@ export class ImMessage extends LitElement {
 
   private readonly onKeydown = (event: KeyboardEvent): void => {
     if (event.defaultPrevented || this.fromPopup(event)) return;
+    if (this.pendingKeys) {
+      // The menu is opening: its keys wait for it and do not reach the chat.
+      event.preventDefault();
+      event.stopPropagation();
+      if (event.key === 'Escape' || event.key === 'Tab') this.pendingKeys = undefined;
+      else this.pendingKeys.push(event.key);
+      return;
+    }
     if ((event.key === 'F10' && event.shiftKey) || event.key === 'ContextMenu') {
       event.preventDefault();
       const inner = this.shadowRoot?.activeElement;
@@ -419,28 +470,28 @@ export class ImMessage extends LitElement {
   private readonly onContextMenu = (event: MouseEvent): void => {
     if (this.fromPopup(event)) return;
     this.cancelPress();
-    if (this.menuOpen) {
+    if (this.menu?.menuOpen || this.pendingKeys) {
       event.preventDefault();
       return;
     }
     // Links, players and selected text keep the browser's own menu.
     const native = event.composedPath().some((node) => node instanceof HTMLElement && /^(a|audio|video)$/.test(node.localName));
     if (native || !getSelection()?.isCollapsed) return;
-    if (!this.message || typeOf(this.message) === 'tip' || this.actions().length === 0) return;
+    if (!this.hasActions) return;
     event.preventDefault();
     const point = event.button === 0 && event.clientX === 0 && event.clientY === 0 ? (this.bubbleElement ?? this) : { x: event.clientX, y: event.clientY };
     void this.openMenu(point, this.hasAttribute('tabindex') ? this : undefined);
   };
 
   private readonly onPointerDown = (event: PointerEvent): void => {
-    this.active = true;
+    this.activate();
     if (event.pointerType !== 'touch' || this.fromPopup(event)) return;
     this.cancelPress();
     const point = { x: event.clientX, y: event.clientY };
     this.pressStart = point;
     this.pressTimer = setTimeout(() => {
       this.pressTimer = undefined;
-      if (!this.message || this.actions().length === 0) return;
+      if (!this.hasActions) return;
       this.suppressClick = true;
       void this.openMenu(point, this.hasAttribute('tabindex') ? this : undefined);
     }, LONG_PRESS_MS);
@@ -465,153 +516,10 @@ export class ImMessage extends LitElement {
     event.stopPropagation();
   };
 
-  private get bubbleElement(): HTMLElement | null {
+  /** @internal Where menus open from the keyboard. */
+  get bubbleElement(): HTMLElement | null {
     return this.renderRoot.querySelector<HTMLElement>('.bubble, .tombstone');
   }
-
-  private get menuElement(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>('.menu');
-  }
-
-  private menuItems(): HTMLElement[] {
-    return [...(this.menuElement?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-  }
-
-  /** Opens the action menu next to `anchor`; focus goes to its first action (or the first emoji) and returns to `returnTo`. */
-  private async openMenu(anchor: Anchor, returnTo: HTMLElement | undefined, focusEmoji = false): Promise<void> {
-    if (!this.message) return;
-    this.active = true;
-    this.menuAnchor = anchor;
-    this.menuReturn = returnTo;
-    this.menuOpen = true;
-    await this.updateComplete;
-    const menu = this.menuElement;
-    if (!menu || !this.isConnected) return;
-    if (!menu.matches(':popover-open')) menu.showPopover();
-    place(menu, anchor, this.alignRight);
-    const items = this.menuItems();
-    const first = focusEmoji ? items[0] : (items.find((item) => !item.closest('.quick')) ?? items[0]);
-    first?.focus();
-  }
-
-  /** Popups line up with the bubble's outer edge: the inline end for own messages. */
-  private get alignRight(): boolean {
-    return this.own !== (this.locale.dir === 'rtl');
-  }
-
-  /** The emoji picker follows the message's colour scheme (its own default follows the system). */
-  private get pickerTheme(): 'light' | 'dark' | undefined {
-    const scheme = getComputedStyle(this).colorScheme;
-    const dark = scheme.includes('dark');
-    const light = scheme.includes('light') || scheme === 'normal';
-    return dark && !light ? 'dark' : light && !dark ? 'light' : undefined;
-  }
-
-  private closeMenu(restoreFocus: boolean): void {
-    const menu = this.menuElement;
-    this.menuOpen = false;
-    // Focus first, so the popover does not drop it to the page when it hides.
-    if (restoreFocus) this.menuReturn?.focus();
-    if (menu?.matches(':popover-open')) menu.hidePopover();
-  }
-
-  private readonly onMenuToggle = (event: ToggleEvent): void => {
-    // Light dismiss (a click elsewhere) or the browser's own Escape handling.
-    if (event.newState === 'closed' && this.menuOpen) this.menuOpen = false;
-  };
-
-  private readonly onMenuKeydown = (event: KeyboardEvent): void => {
-    // The chat moves between messages with arrow keys: keys pressed in the menu stay here.
-    event.stopPropagation();
-    const items = this.menuItems();
-    const index = items.indexOf(this.shadowRoot?.activeElement as HTMLElement);
-    const rtl = this.locale.dir === 'rtl';
-    const move = (to: number) => {
-      event.preventDefault();
-      items[(to + items.length) % items.length]?.focus();
-    };
-    switch (event.key) {
-      case 'ArrowDown':
-        return move(index + 1);
-      case 'ArrowUp':
-        return move(index - 1);
-      case 'ArrowRight':
-        return move(index + (rtl ? -1 : 1));
-      case 'ArrowLeft':
-        return move(index + (rtl ? 1 : -1));
-      case 'Home':
-        return move(0);
-      case 'End':
-        return move(items.length - 1);
-      case 'Escape':
-      case 'Tab':
-        event.preventDefault();
-        this.closeMenu(true);
-        return;
-    }
-  };
-
-  private pick(action: MessageAction, emoji?: string): void {
-    const message = this.message;
-    if (!message) return;
-    this.closeMenu(true);
-    const event = new ImMessageActionEvent({ action, message, ...(emoji ? { emoji } : {}) });
-    if (this.dispatchEvent(event) && action === 'copy') void this.copy(message);
-  }
-
-  private async copy(message: CachedMessage): Promise<void> {
-    const value = copyText(typeOf(message), message.content);
-    if (value === undefined) return;
-    try {
-      await navigator.clipboard.writeText(value);
-    } catch {
-      return; // no clipboard access (permissions, insecure page): nothing to confirm
-    }
-    this.copied = true;
-    clearTimeout(this.copiedTimer);
-    this.copiedTimer = setTimeout(() => (this.copied = false), COPIED_MS);
-  }
-
-  private get pickerElement(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>('.picker');
-  }
-
-  /** "More reactions": the full emoji picker, loaded on first use. */
-  private async openPicker(): Promise<void> {
-    const anchor = this.menuAnchor ?? this.bubbleElement ?? this;
-    const returnTo = this.menuReturn;
-    this.closeMenu(false);
-    await import('../emoji-picker/emoji-picker.js');
-    this.pickerOpen = true;
-    this.menuReturn = returnTo;
-    await this.updateComplete;
-    const popup = this.pickerElement;
-    if (!popup || !this.isConnected) return;
-    if (!popup.matches(':popover-open')) popup.showPopover();
-    const picker = popup.querySelector('im-emoji-picker');
-    await picker?.updateComplete;
-    place(popup, anchor, this.alignRight);
-    picker?.focus();
-  }
-
-  private closePicker(restoreFocus: boolean): void {
-    const popup = this.pickerElement;
-    this.pickerOpen = false;
-    if (restoreFocus) this.menuReturn?.focus();
-    if (popup?.matches(':popover-open')) popup.hidePopover();
-  }
-
-  private readonly onPickerSelect = (event: CustomEvent<{ emoji: string }> | Event): void => {
-    event.stopPropagation();
-    const emoji = (event as Event & { detail: { emoji: string } }).detail.emoji;
-    this.closePicker(true);
-    const message = this.message;
-    if (message) this.dispatchEvent(new ImMessageActionEvent({ action: 'react', message, emoji }));
-  };
-
-  private readonly onPickerToggle = (event: ToggleEvent): void => {
-    if (event.newState === 'closed' && this.pickerOpen) this.pickerOpen = false;
-  };
 
   private toggleReaction(emoji: string, mine: boolean): void {
     const message = this.message;
@@ -622,7 +530,7 @@ export class ImMessage extends LitElement {
     await import('../lightbox/lightbox.js');
     const large = file.thumbnails?.large.url ?? file.url;
     this.lightboxReturn = trigger;
-    this.lightbox = { src: this.url(large), href: this.url(file.url), alt: this.t('image.alt', { name: this.displayName }) };
+    this.lightbox = { src: this.fileUrl(large), href: this.fileUrl(file.url), alt: this.t('image.alt', { name: this.displayName }) };
     await this.updateComplete;
     this.renderRoot.querySelector('im-lightbox')?.show();
   }
@@ -648,11 +556,10 @@ export class ImMessage extends LitElement {
     if (m.recalled) {
       return html`<div class="row center" dir=${dir}>
         <p class="tombstone" part="tombstone">${recalledText(m, this.selfId, this.names ?? identity, this.locale)}${this.renderMeta(m, true)}</p>
-        ${this.active ? this.renderActions(['delete'], false) : nothing} ${this.renderMenu()}
+        ${this.renderToolbar()} ${this.menu?.renderPopups()}
       </div>`;
     }
     const own = this.own;
-    const actions = this.actions();
     const media = (type === 'image' || type === 'video') && !m.replyTo;
     return html`<div
       class="row ${own ? 'own' : 'other'} ${this.highlighted ? 'flash' : ''}"
@@ -662,28 +569,32 @@ export class ImMessage extends LitElement {
     >
       ${!own && this.showAvatar ? this.renderAvatar(m) : nothing}
       <div class="body">
-        ${!own && this.showSender ? html`<div class="sender" part="sender" style="--hue:${hueOf(m.senderId)}">${this.displayName}</div>` : nothing}
+        ${!own && this.showSender ? html`<div class="sender" part="sender" ${styleProps({ '--hue': hueOf(m.senderId) })}>${this.displayName}</div>` : nothing}
         <div class="line">
           <div class="bubble ${media ? 'media' : ''} type-${type}" part="bubble">
             ${own || !this.showSender ? html`<span class="visually-hidden">${this.t('message.from', { name: own ? this.t('common.you') : this.displayName })}</span>` : nothing}
             ${m.replyTo ? this.renderQuote(m) : nothing}
             <div class="content ${m.upload ? 'uploading' : ''}" part="content">${this.renderContent(m, type)}</div>
           </div>
-          ${this.active && (actions.length > 0 || this.canReact) ? this.renderActions(actions, this.canReact) : nothing}
+          ${this.renderToolbar()}
         </div>
         ${this.renderReactions(m)} ${own && m.status === 'failed' ? this.renderFailed(m) : nothing}
       </div>
-      ${this.renderMenu()} ${this.renderPicker()}
+      ${this.menu?.renderPopups()}
       ${this.lightbox
         ? html`<im-lightbox .src=${this.lightbox.src} .alt=${this.lightbox.alt} .href=${this.lightbox.href} @im-lightbox-close=${this.onLightboxClose}></im-lightbox>`
         : nothing}
     </div>`;
   }
 
+  private renderToolbar() {
+    return this.active && this.menu && this.hasActions ? this.menu.renderToolbar() : nothing;
+  }
+
   private renderAvatar(m: CachedMessage) {
     const first = this.grouped === 'single' || this.grouped === 'first';
     return first
-      ? html`<span class="avatar" part="avatar" aria-hidden="true" style="--hue:${hueOf(m.senderId)}">${initialsOf(this.displayName)}</span>`
+      ? html`<span class="avatar" part="avatar" aria-hidden="true" ${styleProps({ '--hue': hueOf(m.senderId) })}>${initialsOf(this.displayName)}</span>`
       : html`<span class="avatar spacer" aria-hidden="true"></span>`;
   }
 
@@ -697,11 +608,9 @@ export class ImMessage extends LitElement {
       case 'file':
         return this.renderFile(m, fileOf(body?.file));
       case 'audio':
-        return this.renderAudio(m, fileOf(body?.file), numberOf(body?.duration) ?? 0);
       case 'video':
-        return this.renderVideo(m, fileOf(body?.file), numberOf(body?.duration) ?? 0, fileOf(body?.poster ?? undefined));
       case 'location':
-        return this.renderLocation(m, numberOf(body?.lat), numberOf(body?.lng), stringOf(body?.description));
+        return this.renderMedia(m, type, body);
       default:
         return this.renderCustomContent(m);
     }
@@ -736,7 +645,7 @@ export class ImMessage extends LitElement {
         aria-valuemax="100"
         aria-valuenow=${p === undefined ? nothing : Math.round(p)}
         data-indeterminate=${p === undefined ? '' : nothing}
-      ><span style="inline-size:${p ?? 30}%"></span></div>
+      ><span ${styleProps({ 'inline-size': `${p ?? 30}%` })}></span></div>
       <button class="cancel" type="button" aria-label=${this.t('upload.cancel')} title=${this.t('upload.cancel')} tabindex=${this.innerTab} @click=${this.cancelUpload}>
         ${closeIcon()}
       </button>
@@ -747,21 +656,21 @@ export class ImMessage extends LitElement {
     const pending = !!m.upload;
     const small = file?.thumbnails?.small;
     const box = fitBox(small?.width ?? file?.width, small?.height ?? file?.height, 240, 320, { width: 240, height: 180 });
-    const style = `inline-size:${box.width}px;aspect-ratio:${box.width}/${box.height}`;
+    const style = { 'inline-size': `${box.width}px`, 'aspect-ratio': `${box.width}/${box.height}` };
     const alt = this.t('image.alt', { name: this.displayName });
     if (pending || !file) {
       const src = this.previewUrl ?? '';
-      return html`<div class="image pending" style=${style}>
+      return html`<div class="image pending" ${styleProps(style)}>
           ${src ? html`<img src=${src} alt=${alt} width=${box.width} height=${box.height} decoding="async" />` : nothing}
         </div>
         ${pending ? this.renderProgress() : nothing}${this.renderMeta(m, false, true)}`;
     }
-    const src = this.url(small?.url ?? file.url);
+    const src = this.fileUrl(small?.url ?? file.url);
     return html`<button
         class="image"
         part="image"
         type="button"
-        style=${style}
+        ${styleProps(style)}
         aria-haspopup="dialog"
         title=${this.t('image.open')}
         tabindex=${this.innerTab}
@@ -774,7 +683,7 @@ export class ImMessage extends LitElement {
 
   private renderFile(m: CachedMessage, file: FileInfo | undefined) {
     const name = file?.name || stringOf(record(m.content)?.name) || '';
-    const url = file && !m.upload ? this.url(file.url) : '';
+    const url = file && !m.upload ? this.fileUrl(file.url) : '';
     const inner = html`<span class="file-icon">${fileIcon()}</span>
       <span class="file-text"><span class="file-name" dir="auto">${name}</span><span class="file-size">${this.locale.formatBytes(file?.size ?? m.upload?.blob.size ?? 0)}</span></span>
       ${url ? html`<span class="file-download">${downloadIcon()}</span>` : nothing}`;
@@ -784,53 +693,20 @@ export class ImMessage extends LitElement {
       ${m.upload ? this.renderProgress() : nothing}${this.renderMeta(m, false)}`;
   }
 
-  private renderAudio(m: CachedMessage, file: FileInfo | undefined, duration: number) {
-    if (m.upload || !file) return this.renderFile(m, file);
-    const label = this.t('audio.label', { duration: this.locale.formatDuration(duration) });
-    return html`<div class="audio">
-        <audio part="audio" controls preload="none" src=${this.url(file.url)} aria-label=${label} tabindex=${this.innerTab}></audio>
-        <span class="duration" aria-hidden="true">${this.locale.formatDuration(duration)}</span>
+  /** Voice messages, videos (their files while uploading) and locations: from media.ts, else a placeholder of their size. */
+  private renderMedia(m: CachedMessage, type: 'audio' | 'video' | 'location', body: Record<string, JsonValue> | undefined) {
+    const file = fileOf(body?.file);
+    if (type !== 'location' && (m.upload || !file)) return this.renderFile(m, file);
+    const meta = this.renderMeta(m, false, type === 'video');
+    if (this.media) return html`${this.media.renderMedia(this, type, body)}${meta}`;
+    const duration = this.locale.formatDuration(numberOf(body?.duration) ?? 0);
+    const label =
+      type === 'location' ? this.t('preview.location', { description: stringOf(body?.description) }) : this.t(`${type}.label`, { duration });
+    const box = type === 'video' ? videoBox(file!, fileOf(body?.poster ?? undefined)) : undefined;
+    return html`<div class="placeholder ${type}" ${styleProps(box ? { 'inline-size': `${box.width}px`, 'aspect-ratio': `${box.width}/${box.height}` } : {})}>
+        <span class="visually-hidden">${label}</span>
       </div>
-      ${this.renderMeta(m, false)}`;
-  }
-
-  private renderVideo(m: CachedMessage, file: FileInfo | undefined, duration: number, poster: FileInfo | undefined) {
-    if (m.upload || !file) return this.renderFile(m, file);
-    const posterUrl = poster ? this.url(poster.thumbnails?.small.url ?? poster.url) : '';
-    const box = fitBox(poster?.width ?? file.width, poster?.height ?? file.height, 280, 320, { width: 280, height: 158 });
-    const label = this.t('video.label', { duration: this.locale.formatDuration(duration) });
-    return html`<div class="video" style="inline-size:${box.width}px;aspect-ratio:${box.width}/${box.height}">
-        <video
-          part="video"
-          controls
-          preload="none"
-          playsinline
-          src=${this.url(file.url)}
-          poster=${posterUrl || nothing}
-          width=${box.width}
-          height=${box.height}
-          aria-label=${label}
-          tabindex=${this.innerTab}
-        ></video>
-        <span class="duration chip" aria-hidden="true">${this.locale.formatDuration(duration)}</span>
-      </div>
-      ${this.renderMeta(m, false, true)}`;
-  }
-
-  private renderLocation(m: CachedMessage, lat: number | undefined, lng: number | undefined, description: string) {
-    const link = mapLink(lat, lng);
-    const coords = cached(`message-coords|${this.locale.tag}`, () => new Intl.NumberFormat(this.locale.tag, { maximumFractionDigits: 5, minimumFractionDigits: 1 }));
-    return html`<div class="card location" part="location">
-        <span class="pin">${pinIcon()}</span>
-        <span class="location-text">
-          ${description ? html`<span class="location-name" dir="auto">${description}</span>` : nothing}
-          ${lat !== undefined && lng !== undefined ? html`<span class="coords" dir="ltr">${coords.format(lat)}, ${coords.format(lng)}</span>` : nothing}
-          ${link
-            ? html`<a class="map-link" href=${link} target="_blank" rel="noopener noreferrer" tabindex=${this.innerTab}>${this.t('location.open')}${externalIcon()}</a>`
-            : nothing}
-        </span>
-      </div>
-      ${this.renderMeta(m, false)}`;
+      ${meta}`;
   }
 
   private renderCustomContent(m: CachedMessage) {
@@ -950,106 +826,6 @@ export class ImMessage extends LitElement {
         tabindex=${this.innerTab}
         @click=${() => this.dispatchEvent(new ImMessageRetryEvent({ message: m }))}
       >${this.t('common.retry')}</button>
-    </div>`;
-  }
-
-  private renderActions(actions: readonly MessageAction[], canReact: boolean) {
-    const tab = this.innerTab;
-    const open = (event: Event, focusEmoji = false) => {
-      const button = event.currentTarget as HTMLElement;
-      if (this.menuOpen) this.closeMenu(false);
-      else void this.openMenu(button, button, focusEmoji);
-    };
-    return html`<div class="actions" part="actions" ?data-open=${this.menuOpen || this.pickerOpen || this.copied}>
-      ${canReact
-        ? html`<button type="button" aria-label=${this.t('reaction.add')} title=${this.t('reaction.add')} tabindex=${tab} @click=${(e: Event) => open(e, true)}>
-            ${smileIcon()}
-          </button>`
-        : nothing}
-      ${actions.includes('reply')
-        ? html`<button type="button" aria-label=${this.t('action.reply')} title=${this.t('action.reply')} tabindex=${tab} @click=${() => this.pick('reply')}>
-            ${replyIcon()}
-          </button>`
-        : nothing}
-      <button
-        class="more"
-        type="button"
-        aria-label=${this.t('action.more')}
-        title=${this.t('action.more')}
-        aria-haspopup="menu"
-        aria-expanded=${this.menuOpen ? 'true' : 'false'}
-        tabindex=${tab}
-        @click=${(e: Event) => open(e)}
-      >
-        ${moreIcon()}
-      </button>
-      <span class="copied" role="status">${this.copied ? this.t('action.copied') : ''}</span>
-    </div>`;
-  }
-
-  private renderMenu() {
-    if (!this.menuOpen) return nothing;
-    const actions = this.actions();
-    const item = (action: MessageAction, label: string, icon: TemplateResult, danger = false) =>
-      actions.includes(action)
-        ? html`<button role="menuitem" tabindex="-1" class=${danger ? 'danger' : ''} data-action=${action} @click=${() => this.pick(action)}>
-            ${icon}<span>${label}</span>
-          </button>`
-        : nothing;
-    return html`<div class="menu" part="menu" role="menu" popover="auto" aria-label=${this.t('action.menu')} @keydown=${this.onMenuKeydown} @toggle=${this.onMenuToggle}>
-      ${this.canReact
-        ? html`<div class="quick" role="group" aria-label=${this.t('reaction.add')}>
-            ${QUICK_REACTIONS.map(
-              (emoji) => html`<button role="menuitem" tabindex="-1" data-emoji=${emoji} @click=${() => this.pick('react', emoji)}>${emoji}</button>`,
-            )}
-            <button role="menuitem" tabindex="-1" class="more-emoji" aria-label=${this.t('reaction.more')} title=${this.t('reaction.more')} @click=${() => this.openPicker()}>
-              ${plusIcon()}
-            </button>
-          </div>`
-        : nothing}
-      ${item('reply', this.t('action.reply'), replyIcon())} ${item('copy', this.t('action.copy'), copyIcon())}
-      ${item('edit', this.t('action.edit'), editIcon())} ${item('recall', this.t('action.recall'), recallIcon(), true)}
-      ${item('delete', this.t('action.deleteForMe'), trashIcon(), true)} ${item('details', this.t('action.details'), infoIcon())}
-    </div>`;
-  }
-
-  private renderPicker() {
-    if (!this.pickerOpen) return nothing;
-    const t = (key: StringKey) => this.t(key);
-    return html`<div
-      class="picker"
-      popover="auto"
-      role="dialog"
-      aria-label=${t('reaction.add')}
-      @toggle=${this.onPickerToggle}
-      @keydown=${(event: Event) => event.stopPropagation()}
-      @im-emoji-select=${this.onPickerSelect}
-      @im-emoji-picker-close=${(event: Event) => {
-        event.stopPropagation();
-        this.closePicker(true);
-      }}
-    >
-      <im-emoji-picker
-        theme=${this.pickerTheme ?? nothing}
-        .labels=${{
-          searchLabel: t('emoji.search'),
-          searchPlaceholder: t('emoji.search'),
-          noResults: t('emoji.noResults'),
-          recent: t('emoji.recent'),
-          categories: t('emoji.categories'),
-          groups: {
-            smileys: t('emoji.smileys'),
-            people: t('emoji.people'),
-            animals: t('emoji.animals'),
-            food: t('emoji.food'),
-            travel: t('emoji.travel'),
-            activities: t('emoji.activities'),
-            objects: t('emoji.objects'),
-            symbols: t('emoji.symbols'),
-            flags: t('emoji.flags'),
-          },
-        }}
-      ></im-emoji-picker>
     </div>`;
   }
 }

@@ -9,6 +9,10 @@ import { ImClientReadyEvent, ImConnectionChangeEvent } from '../events.js';
  * Creates an IMClient for a room token (or a user ticket) and provides it to every IM element
  * inside it, together with the selected conversation (a list sets it, a chat follows it).
  *
+ * With `title-badge`, the page title shows "(N) Title" while the tab is hidden and messages
+ * arrive; with `notifications` (and the permission, asked for by `requestNotifications()` from a
+ * click), the browser shows a notification for each of them. Muted conversations stay quiet.
+ *
  * @summary Connects the IM elements inside it to an IM Elements server.
  * @slot - The IM elements (and anything else) that should use this connection.
  * @fires im-client-ready - A client was created or given; `detail.client`.
@@ -36,6 +40,36 @@ export class ImProvider extends LitElement {
   @property({ attribute: 'class-id' }) classId: string | undefined;
   /** Use an existing client instead of creating one (the provider then never closes it). */
   @property({ attribute: false }) client: IMClient | undefined;
+  /** Browser notifications for new messages while the tab is hidden (opt-in; see `requestNotifications()`). */
+  @property({ type: Boolean }) notifications = false;
+  /** "(N) Title" in the page title while the tab is hidden and messages arrive. */
+  @property({ type: Boolean, attribute: 'title-badge' }) titleBadge = false;
+
+  /** The title badge and notifications (their own chunk, loaded when one of them is on). */
+  private notifier: import('./notify.js').Notifier | undefined;
+
+  /**
+   * Asks the browser for permission to show notifications (call it from a click). Resolves with
+   * the permission; 'denied' where notifications are unavailable.
+   */
+  async requestNotifications(): Promise<NotificationPermission> {
+    if (typeof Notification === 'undefined') return 'denied';
+    return Notification.permission === 'default' ? Notification.requestPermission() : Notification.permission;
+  }
+
+  private async startNotifier(): Promise<void> {
+    const client = this.provided;
+    if (!client || !this.isConnected || (!this.notifications && !this.titleBadge)) {
+      this.notifier?.stop();
+      this.notifier = undefined;
+      return;
+    }
+    if (this.notifier?.client === client) return;
+    this.notifier?.stop();
+    const { Notifier } = await import('./notify.js');
+    if (this.provided !== client || this.notifier?.client === client) return;
+    this.notifier = new Notifier(this, client);
+  }
 
   @provide({ context: clientContext })
   @state()
@@ -50,6 +84,10 @@ export class ImProvider extends LitElement {
 
   private owned: IMClient | undefined;
   private offState: (() => void) | undefined;
+
+  protected override updated(): void {
+    void this.startNotifier();
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     const identityChanged =
@@ -87,6 +125,7 @@ export class ImProvider extends LitElement {
     this.offState = next.on('state', ({ state, reason }) =>
       this.dispatchEvent(new ImConnectionChangeEvent(reason ? { state, reason } : { state })),
     );
+
     if (this.owned && this.isConnected) this.owned.connect();
     this.dispatchEvent(new ImClientReadyEvent(next));
   }
@@ -94,12 +133,14 @@ export class ImProvider extends LitElement {
   private releaseOwned(): void {
     this.offState?.();
     this.offState = undefined;
+
     this.owned?.close();
     this.owned = undefined;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+
     // Re-attached after a move: reconnect the client this provider owns, or connect the one
     // created while it was detached.
     if (!this.owned && !this.client && this.hasUpdated) this.replaceClient();
@@ -108,6 +149,8 @@ export class ImProvider extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.notifier?.stop();
+    this.notifier = undefined;
     if (this.owned) {
       this.releaseOwned();
       this.provided = this.client;

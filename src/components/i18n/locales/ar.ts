@@ -291,6 +291,18 @@ const ar: Strings = {
   "reaction.more": "مزيد من التفاعلات",
   "message.from": "{name}:",
   "lightbox.original": "فتح الأصل",
+  "composer.charsLeft": {"zero":"لم يتبقَّ أي حرف","one":"يتبقى حرف واحد","two":"يتبقى حرفان","few":"يتبقى {count} أحرف","many":"يتبقى {count} حرفًا","other":"يتبقى {count} حرف"},
+  "composer.charsOver": {"zero":"لم يُتجاوز الحد","one":"تجاوزت الحد بحرف واحد","two":"تجاوزت الحد بحرفين","few":"تجاوزت الحد بـ{count} أحرف","many":"تجاوزت الحد بـ{count} حرفًا","other":"تجاوزت الحد بـ{count} حرف"},
+  "composer.fileNotSent": "لم يُرسَل {name}: {reason}",
+  "mention.suggestions": {"zero":"لا توجد اقتراحات","one":"اقتراح واحد","two":"اقتراحان","few":"{count} اقتراحات","many":"{count} اقتراحًا","other":"{count} اقتراح"},
+  "emoji.results": "نتائج البحث",
+  "emoji.skinTone": "لون البشرة",
+  "emoji.toneDefault": "افتراضي",
+  "emoji.toneLight": "فاتح",
+  "emoji.toneMediumLight": "فاتح متوسط",
+  "emoji.toneMedium": "متوسط",
+  "emoji.toneMediumDark": "داكن متوسط",
+  "emoji.toneDark": "داكن",
 };
 
 export default ar;

@@ -235,6 +235,18 @@ const de: Strings = {
   "reaction.more": "Weitere Reaktionen",
   "message.from": "{name}:",
   "lightbox.original": "Original öffnen",
+  "composer.charsLeft": {"one":"Noch {count} Zeichen","other":"Noch {count} Zeichen"},
+  "composer.charsOver": {"one":"{count} Zeichen zu viel","other":"{count} Zeichen zu viel"},
+  "composer.fileNotSent": "{name} wurde nicht gesendet: {reason}",
+  "mention.suggestions": {"one":"{count} Vorschlag","other":"{count} Vorschläge"},
+  "emoji.results": "Suchergebnisse",
+  "emoji.skinTone": "Hautfarbe",
+  "emoji.toneDefault": "Standard",
+  "emoji.toneLight": "Hell",
+  "emoji.toneMediumLight": "Mittelhell",
+  "emoji.toneMedium": "Mittel",
+  "emoji.toneMediumDark": "Mitteldunkel",
+  "emoji.toneDark": "Dunkel",
 };
 
 export default de;

@@ -255,6 +255,18 @@ const en = {
   "reaction.more": "More reactions",
   "message.from": "{name}:",
   "lightbox.original": "Open original",
+  "composer.charsLeft": {"one":"{count} character left","other":"{count} characters left"},
+  "composer.charsOver": {"one":"{count} character over the limit","other":"{count} characters over the limit"},
+  "composer.fileNotSent": "{name} was not sent: {reason}",
+  "mention.suggestions": {"one":"{count} suggestion","other":"{count} suggestions"},
+  "emoji.results": "Search results",
+  "emoji.skinTone": "Skin tone",
+  "emoji.toneDefault": "Default",
+  "emoji.toneLight": "Light",
+  "emoji.toneMediumLight": "Medium-light",
+  "emoji.toneMedium": "Medium",
+  "emoji.toneMediumDark": "Medium-dark",
+  "emoji.toneDark": "Dark",
 } satisfies Record<string, Template>;
 
 export default en;

@@ -235,6 +235,18 @@ const es: Strings = {
   "reaction.more": "Más reacciones",
   "message.from": "{name}:",
   "lightbox.original": "Abrir original",
+  "composer.charsLeft": {"one":"Queda {count} carácter","other":"Quedan {count} caracteres"},
+  "composer.charsOver": {"one":"{count} carácter por encima del límite","other":"{count} caracteres por encima del límite"},
+  "composer.fileNotSent": "No se envió {name}: {reason}",
+  "mention.suggestions": {"one":"{count} sugerencia","other":"{count} sugerencias"},
+  "emoji.results": "Resultados de la búsqueda",
+  "emoji.skinTone": "Tono de piel",
+  "emoji.toneDefault": "Predeterminado",
+  "emoji.toneLight": "Claro",
+  "emoji.toneMediumLight": "Claro medio",
+  "emoji.toneMedium": "Medio",
+  "emoji.toneMediumDark": "Oscuro medio",
+  "emoji.toneDark": "Oscuro",
 };
 
 export default es;

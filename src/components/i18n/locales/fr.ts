@@ -235,6 +235,18 @@ const fr: Strings = {
   "reaction.more": "Plus de réactions",
   "message.from": "{name} :",
   "lightbox.original": "Ouvrir l’original",
+  "composer.charsLeft": {"one":"{count} caractère restant","other":"{count} caractères restants"},
+  "composer.charsOver": {"one":"{count} caractère de trop","other":"{count} caractères de trop"},
+  "composer.fileNotSent": "{name} n’a pas été envoyé : {reason}",
+  "mention.suggestions": {"one":"{count} suggestion","other":"{count} suggestions"},
+  "emoji.results": "Résultats de la recherche",
+  "emoji.skinTone": "Teint",
+  "emoji.toneDefault": "Par défaut",
+  "emoji.toneLight": "Clair",
+  "emoji.toneMediumLight": "Moyennement clair",
+  "emoji.toneMedium": "Moyen",
+  "emoji.toneMediumDark": "Moyennement foncé",
+  "emoji.toneDark": "Foncé",
 };
 
 export default fr;

@@ -232,6 +232,18 @@ const hi: Strings = {
   "reaction.more": "और प्रतिक्रियाएं",
   "message.from": "{name}:",
   "lightbox.original": "मूल फ़ाइल खोलें",
+  "composer.charsLeft": {"one":"{count} वर्ण शेष","other":"{count} वर्ण शेष"},
+  "composer.charsOver": {"one":"सीमा से {count} वर्ण अधिक","other":"सीमा से {count} वर्ण अधिक"},
+  "composer.fileNotSent": "{name} नहीं भेजा गया: {reason}",
+  "mention.suggestions": {"one":"{count} सुझाव","other":"{count} सुझाव"},
+  "emoji.results": "खोज परिणाम",
+  "emoji.skinTone": "त्वचा का रंग",
+  "emoji.toneDefault": "डिफ़ॉल्ट",
+  "emoji.toneLight": "हल्का",
+  "emoji.toneMediumLight": "मध्यम-हल्का",
+  "emoji.toneMedium": "मध्यम",
+  "emoji.toneMediumDark": "मध्यम-गहरा",
+  "emoji.toneDark": "गहरा",
 };
 
 export default hi;

@@ -232,6 +232,18 @@ const ja: Strings = {
   "reaction.more": "その他のリアクション",
   "message.from": "{name}：",
   "lightbox.original": "元の画像を開く",
+  "composer.charsLeft": {"other":"残り {count} 文字"},
+  "composer.charsOver": {"other":"{count} 文字超過"},
+  "composer.fileNotSent": "{name} を送信できませんでした: {reason}",
+  "mention.suggestions": {"other":"{count} 件の候補"},
+  "emoji.results": "検索結果",
+  "emoji.skinTone": "肌の色",
+  "emoji.toneDefault": "デフォルト",
+  "emoji.toneLight": "明るい肌",
+  "emoji.toneMediumLight": "やや明るい肌",
+  "emoji.toneMedium": "中間の肌",
+  "emoji.toneMediumDark": "やや濃い肌",
+  "emoji.toneDark": "濃い肌",
 };
 
 export default ja;

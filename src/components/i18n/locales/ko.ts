@@ -235,6 +235,18 @@ const ko: Strings = {
   "reaction.more": "더 많은 반응",
   "message.from": "{name}:",
   "lightbox.original": "원본 열기",
+  "composer.charsLeft": {"other":"{count}자 남음"},
+  "composer.charsOver": {"other":"{count}자 초과"},
+  "composer.fileNotSent": "{name}을(를) 보내지 못했습니다: {reason}",
+  "mention.suggestions": {"other":"추천 {count}개"},
+  "emoji.results": "검색 결과",
+  "emoji.skinTone": "피부색",
+  "emoji.toneDefault": "기본",
+  "emoji.toneLight": "밝은 피부색",
+  "emoji.toneMediumLight": "약간 밝은 피부색",
+  "emoji.toneMedium": "중간 피부색",
+  "emoji.toneMediumDark": "약간 어두운 피부색",
+  "emoji.toneDark": "어두운 피부색",
 };
 
 export default ko;

@@ -235,6 +235,18 @@ const ptBR: Strings = {
   "reaction.more": "Mais reações",
   "message.from": "{name}:",
   "lightbox.original": "Abrir original",
+  "composer.charsLeft": {"one":"{count} caractere restante","other":"{count} caracteres restantes"},
+  "composer.charsOver": {"one":"{count} caractere acima do limite","other":"{count} caracteres acima do limite"},
+  "composer.fileNotSent": "{name} não foi enviado: {reason}",
+  "mention.suggestions": {"one":"{count} sugestão","other":"{count} sugestões"},
+  "emoji.results": "Resultados da pesquisa",
+  "emoji.skinTone": "Tom de pele",
+  "emoji.toneDefault": "Padrão",
+  "emoji.toneLight": "Clara",
+  "emoji.toneMediumLight": "Média-clara",
+  "emoji.toneMedium": "Média",
+  "emoji.toneMediumDark": "Média-escura",
+  "emoji.toneDark": "Escura",
 };
 
 export default ptBR;

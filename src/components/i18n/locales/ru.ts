@@ -271,6 +271,18 @@ const ru: Strings = {
   "reaction.more": "Другие реакции",
   "message.from": "{name}:",
   "lightbox.original": "Открыть оригинал",
+  "composer.charsLeft": {"one":"Остался {count} символ","few":"Осталось {count} символа","many":"Осталось {count} символов","other":"Осталось {count} символа"},
+  "composer.charsOver": {"one":"Лимит превышен на {count} символ","few":"Лимит превышен на {count} символа","many":"Лимит превышен на {count} символов","other":"Лимит превышен на {count} символа"},
+  "composer.fileNotSent": "Файл {name} не отправлен: {reason}",
+  "mention.suggestions": {"one":"{count} вариант","few":"{count} варианта","many":"{count} вариантов","other":"{count} варианта"},
+  "emoji.results": "Результаты поиска",
+  "emoji.skinTone": "Оттенок кожи",
+  "emoji.toneDefault": "По умолчанию",
+  "emoji.toneLight": "Светлый",
+  "emoji.toneMediumLight": "Умеренно светлый",
+  "emoji.toneMedium": "Средний",
+  "emoji.toneMediumDark": "Умеренно тёмный",
+  "emoji.toneDark": "Тёмный",
 };
 
 export default ru;

@@ -232,6 +232,18 @@ const zhCN: Strings = {
   "reaction.more": "更多表情回应",
   "message.from": "{name}：",
   "lightbox.original": "查看原图",
+  "composer.charsLeft": {"other":"还可输入 {count} 个字符"},
+  "composer.charsOver": {"other":"超出 {count} 个字符"},
+  "composer.fileNotSent": "{name} 未发送：{reason}",
+  "mention.suggestions": {"other":"{count} 个建议"},
+  "emoji.results": "搜索结果",
+  "emoji.skinTone": "肤色",
+  "emoji.toneDefault": "默认",
+  "emoji.toneLight": "浅色",
+  "emoji.toneMediumLight": "中浅色",
+  "emoji.toneMedium": "中等",
+  "emoji.toneMediumDark": "中深色",
+  "emoji.toneDark": "深色",
 };
 
 export default zhCN;

@@ -232,6 +232,18 @@ const zhTW: Strings = {
   "reaction.more": "更多表情回應",
   "message.from": "{name}：",
   "lightbox.original": "查看原圖",
+  "composer.charsLeft": {"other":"還可輸入 {count} 個字元"},
+  "composer.charsOver": {"other":"超出 {count} 個字元"},
+  "composer.fileNotSent": "{name} 未傳送：{reason}",
+  "mention.suggestions": {"other":"{count} 個建議"},
+  "emoji.results": "搜尋結果",
+  "emoji.skinTone": "膚色",
+  "emoji.toneDefault": "預設",
+  "emoji.toneLight": "淺色",
+  "emoji.toneMediumLight": "中淺色",
+  "emoji.toneMedium": "中等",
+  "emoji.toneMediumDark": "中深色",
+  "emoji.toneDark": "深色",
 };
 
 export default zhTW;

@@ -1,0 +1,56 @@
+import { html, nothing } from 'lit';
+import { MENTION_ALL } from '../../protocol/models.js';
+import { styleProps } from '../directives/style-props.js';
+import type { Params } from '../i18n/types.js';
+import type { ComposerKey } from './strings.js';
+
+/** What the mention list shows and does, from the composer that owns it. */
+export interface MentionListHost {
+  mention: { options: string[]; active: number } | undefined;
+  t(key: ComposerKey, params?: Params): string;
+  pick(index: number): void;
+  hover(index: number): void;
+}
+
+/** A stable hue (0–359) for a user id: the mention list's little avatars. */
+function hueOf(id: string): number {
+  let hash = 0;
+  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0;
+  return Math.abs(hash) % 360;
+}
+
+/** The @-mention suggestions of <im-composer> (a listbox the field controls): loaded on first use. */
+export function renderMentionList(host: MentionListHost) {
+  const mention = host.mention;
+  return html`<div
+      id="mentions"
+      class="mentions"
+      part="mentions"
+      popover="manual"
+      role="listbox"
+      aria-label=${host.t('mention.label')}
+      @mousedown=${(event: MouseEvent) => event.preventDefault()}
+    >
+      ${mention?.options.map((id, index) => {
+        const everyone = id === MENTION_ALL;
+        return html`<div
+          id="mention-${index}"
+          class="mention-option"
+          part="mention-option"
+          role="option"
+          aria-selected=${index === mention.active ? 'true' : 'false'}
+          @click=${() => host.pick(index)}
+          @mousemove=${() => host.hover(index)}
+        >
+          <span class="avatar" aria-hidden="true" ${styleProps({ '--hue': everyone ? undefined : hueOf(id) })} ?data-all=${everyone}>
+            ${everyone ? '@' : Array.from(id)[0]!.toUpperCase()}
+          </span>
+          <span class="mention-text">
+            <span class="mention-id">${everyone ? MENTION_ALL : `@${id}`}</span>
+            ${everyone ? html`<span class="mention-hint">${host.t('mention.all')} · ${host.t('mention.allHint')}</span>` : nothing}
+          </span>
+        </div>`;
+      })}
+    </div>
+    <p class="visually-hidden" role="status">${mention ? host.t('mention.suggestions', { count: mention.options.length }) : ''}</p>`;
+}
