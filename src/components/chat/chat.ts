@@ -13,6 +13,7 @@ import { MessagesController } from '../controllers/messages-controller.js';
 import { LocaleController } from '../i18n/locale-controller.js';
 import type { StringKey } from '../i18n/types.js';
 import '../message/message.js';
+import { previewText, typeOf } from '../message/content.js';
 import type { MessageReceipt } from '../message/message.js';
 import type { ImMessageActionEvent, ImMessageJumpEvent, ImMessageReactEvent, ImMessageRetryEvent } from '../message/events.js';
 import '../message-list/message-list.js';
@@ -273,26 +274,9 @@ export class ImChat extends LitElement {
   }
 
   private previewText(message: CachedMessage): string {
-    const content = message.content as Record<string, JsonValue> | null;
-    if (typeof message.content === 'string') return message.content;
-    switch (message.type) {
-      case 'text':
-        return contentText(message.content);
-      case 'image':
-        return this.t('preview.image');
-      case 'video':
-        return this.t('preview.video');
-      case 'audio':
-        return this.t('preview.voice', { duration: this.locale.formatDuration(Number(content?.duration ?? 0)) });
-      case 'file':
-        return this.t('preview.file', { name: String((content?.file as Record<string, JsonValue> | undefined)?.name ?? '') });
-      case 'location':
-        return this.t('preview.location', { description: String(content?.description ?? '') });
-      default:
-        if (typeof content?.text === 'string') return content.text;
-        return typeof content?.description === 'string' && content.description ? content.description : this.t('preview.custom');
-    }
+    return previewText(typeOf(message), message.content, this.locale);
   }
+
 
   protected override willUpdate(_changed: PropertyValues<this>): void {
     this.view.watch(this.connection.client, this.activeConversation, this.connection.classId);

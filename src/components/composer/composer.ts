@@ -808,7 +808,7 @@ export class ImComposer extends LitElement {
       <span class="banner-icon">${editing ? editIcon() : replyIcon()}</span>
       <div class="banner-text">
         <span class="banner-title">${title}</span>
-        <span class="banner-quote">${quoteOf(message, this.locale)}</span>
+        <span class="banner-quote" dir="auto">${quoteOf(message, this.locale)}</span>
       </div>
       <button
         type="button"

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { MENTION_ALL } from '../../protocol/models.js';
 import { styleProps } from '../directives/style-props.js';
+import { hueOf } from '../styles/avatar.js';
 import type { Params } from '../i18n/types.js';
 import type { ComposerKey } from './strings.js';
 
@@ -12,12 +13,6 @@ export interface MentionListHost {
   hover(index: number): void;
 }
 
-/** A stable hue (0–359) for a user id: the mention list's little avatars. */
-function hueOf(id: string): number {
-  let hash = 0;
-  for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) | 0;
-  return Math.abs(hash) % 360;
-}
 
 /** The @-mention suggestions of <im-composer> (a listbox the field controls): loaded on first use. */
 export function renderMentionList(host: MentionListHost) {

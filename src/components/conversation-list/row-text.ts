@@ -1,4 +1,6 @@
 import { LIMITS } from '../../protocol/limits.js';
+export { hueOf, initialsOf } from '../styles/avatar.js';
+import { previewText } from '../message/content.js';
 import { SYSTEM_SENDER, type JsonValue, type StoredMessage } from '../../protocol/models.js';
 import type { CachedConversation } from '../../sdk/cache/types.js';
 import type { Params, StringKey } from '../i18n/index.js';
@@ -70,29 +72,7 @@ function tipText(message: StoredMessage, me: string, locale: RowLocale): string 
 
 /** What the message says, by type, without who sent it. */
 function contentText(message: StoredMessage, locale: RowLocale): string {
-  const body = record(message.content);
-  switch (message.type) {
-    case 'text':
-      return oneLine(stringOf(body?.text));
-    case 'image':
-      return locale.t('preview.image');
-    case 'file':
-      return locale.t('preview.file', { name: isolate(oneLine(stringOf(record(body?.file)?.name))) });
-    case 'audio': {
-      const duration = typeof body?.duration === 'number' ? body.duration : 0;
-      return locale.t('preview.voice', { duration: locale.formatDuration(duration) });
-    }
-    case 'video':
-      return locale.t('preview.video');
-    case 'location':
-      return locale.t('preview.location', { description: isolate(oneLine(stringOf(body?.description))) });
-    case 'custom': {
-      const description = oneLine(stringOf(body?.description));
-      return description || (typeof message.content === 'string' ? oneLine(message.content) : locale.t('preview.custom'));
-    }
-    case 'tip':
-      return '';
-  }
+  return previewText(message.type, message.content, locale, isolate);
 }
 
 /**
@@ -138,32 +118,6 @@ export function typingText(userIds: readonly string[], locale: RowLocale): strin
   return locale.t('typing.several');
 }
 
-const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined;
-const firstGrapheme = (word: string): string =>
-  segmenter ? (segmenter.segment(word)[Symbol.iterator]().next().value?.segment ?? '') : (Array.from(word)[0] ?? '');
-const initialsCache = new Map<string, string>();
-
-/** One or two letters for an avatar: the first of the first two words ("Project Apollo" → "PA", "bob" → "B"). */
-export function initialsOf(name: string): string {
-  let initials = initialsCache.get(name);
-  if (initials === undefined) {
-    const words = name.trim().split(/\s+/).filter(Boolean);
-    initials = words.slice(0, 2).map((word) => firstGrapheme(word).toLocaleUpperCase()).join('');
-    if (initialsCache.size > 5000) initialsCache.clear();
-    initialsCache.set(name, initials);
-  }
-  return initials;
-}
-
-/** A stable hue (0–359) for an id, so a conversation keeps its colour everywhere. */
-export function hueOf(id: string): number {
-  let hash = 2166136261;
-  for (let i = 0; i < id.length; i++) {
-    hash ^= id.charCodeAt(i);
-    hash = Math.imul(hash, 16777619);
-  }
-  return (hash >>> 0) % 360;
-}
 
 /** Folds text for matching: case and accents ignored ("Café" finds "cafe"). */
 export const fold = (text: string): string => text.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase();

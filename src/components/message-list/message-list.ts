@@ -239,6 +239,10 @@ export class ImMessageList extends LitElement {
     }
   }
 
+  protected override firstUpdated(): void {
+    this.resizeObserver.observe(this.scroller);
+  }
+
   protected override updated(): void {
     const scroller = this.scroller;
     if (!scroller) return;
@@ -316,6 +320,16 @@ export class ImMessageList extends LitElement {
     let changed = false;
     for (const entry of entries) {
       const element = entry.target as HTMLElement;
+      if (element === this.scroller) {
+        // The viewport itself changed size (laid out late, window resized): the reader at the
+        // end stays at the end, and the window of rendered rows follows.
+        if (this.atBottom && this.rows.length > 0) {
+          this.pinToBottom();
+          this.pendingScroll = 'bottom';
+        }
+        changed = true;
+        continue;
+      }
       const key = element.dataset.key;
       if (!key || !element.isConnected) continue;
       const height = element.offsetHeight;

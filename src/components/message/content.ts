@@ -86,8 +86,12 @@ const oneLine = (value: string, max = 100): string => {
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 };
 
-/** A one-line, localised preview of a message's content by type (quotes). */
-export function previewText(type: MessageType, content: JsonValue, locale: ContentLocale): string {
+/**
+ * A one-line, localised preview of a message's content by type: quotes, the conversation list,
+ * the composer's banners, announcements. `wrap` marks user text inside a localised sentence
+ * (the list isolates its direction).
+ */
+export function previewText(type: MessageType, content: JsonValue, locale: ContentLocale, wrap: (text: string) => string = (text) => text): string {
   const body = record(content);
   switch (type) {
     case 'text':
@@ -95,13 +99,13 @@ export function previewText(type: MessageType, content: JsonValue, locale: Conte
     case 'image':
       return locale.t('preview.image');
     case 'file':
-      return locale.t('preview.file', { name: oneLine(stringOf(record(body?.file)?.name)) });
+      return locale.t('preview.file', { name: wrap(oneLine(stringOf(record(body?.file)?.name))) });
     case 'audio':
       return locale.t('preview.voice', { duration: locale.formatDuration(numberOf(body?.duration) ?? 0) });
     case 'video':
       return locale.t('preview.video');
     case 'location':
-      return locale.t('preview.location', { description: oneLine(stringOf(body?.description)) });
+      return locale.t('preview.location', { description: wrap(oneLine(stringOf(body?.description))) });
     case 'custom':
       return oneLine(stringOf(body?.description)) || (typeof content === 'string' ? oneLine(content) : locale.t('preview.custom'));
     case 'tip':
@@ -179,23 +183,4 @@ export function copyText(type: MessageType, content: JsonValue): string | undefi
   return undefined;
 }
 
-/** One or two letters for an avatar: the first of the first two words ("Ann Lee" → "AL", "bob" → "B"). */
-export function initialsOf(name: string): string {
-  return name
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((word) => (Array.from(word)[0] ?? '').toLocaleUpperCase())
-    .join('');
-}
-
-/** A stable hue (0–359) for an id, so a person keeps their colour everywhere. */
-export function hueOf(id: string): number {
-  let hash = 2166136261;
-  for (let i = 0; i < id.length; i++) {
-    hash ^= id.charCodeAt(i);
-    hash = Math.imul(hash, 16777619);
-  }
-  return (hash >>> 0) % 360;
-}
+export { hueOf, initialsOf } from '../styles/avatar.js';

@@ -1,0 +1,28 @@
+/** Avatars without images: a colour and initials, the same for a user in every element. */
+
+const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined;
+const firstGrapheme = (word: string): string =>
+  segmenter ? (segmenter.segment(word)[Symbol.iterator]().next().value?.segment ?? '') : (Array.from(word)[0] ?? '');
+const initialsCache = new Map<string, string>();
+
+/** One or two letters for an avatar: the first of the first two words ("Project Apollo" → "PA", "bob" → "B"). */
+export function initialsOf(name: string): string {
+  let initials = initialsCache.get(name);
+  if (initials === undefined) {
+    const words = name.trim().split(/\s+/).filter(Boolean);
+    initials = words.slice(0, 2).map((word) => firstGrapheme(word).toLocaleUpperCase()).join('');
+    if (initialsCache.size > 5000) initialsCache.clear();
+    initialsCache.set(name, initials);
+  }
+  return initials;
+}
+
+/** A stable hue (0–359) for an id, so a person or conversation keeps its colour everywhere. */
+export function hueOf(id: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < id.length; i++) {
+    hash ^= id.charCodeAt(i);
+    hash = Math.imul(hash, 16777619);
+  }
+  return (hash >>> 0) % 360;
+}
