@@ -21,12 +21,14 @@ const result = {
   machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), kernel: release(), node: process.version },
   date: new Date().toISOString(),
 };
+/** When a chunk loads: the Socket.IO client when a client connects (after the cached paint), the rest on first use. */
+const whenLoaded = (file: string): string => (file.startsWith('chunks/socket-io-') ? 'when connecting' : 'on demand');
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const table = [
   '| File | Loaded | Size | Gzipped |',
   '|---|---|---:|---:|',
   `| ${result.embed.file} | always | ${kb(result.embed.bytes)} | **${kb(result.embed.gzip)}** (budget ${kb(result.budgetBytes)}, ${Math.round(result.ratioToBudget * 100)} %) |`,
-  ...result.chunks.map((chunk) => `| ${chunk.file} | on demand | ${kb(chunk.bytes)} | ${kb(chunk.gzip)} |`),
+  ...result.chunks.map((chunk) => `| ${chunk.file} | ${whenLoaded(chunk.file)} | ${kb(chunk.bytes)} | ${kb(chunk.gzip)} |`),
 ].join('\n');
 console.log(JSON.stringify(result, null, 2));
 console.log(`\n${table}\n`);

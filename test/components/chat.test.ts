@@ -143,6 +143,25 @@ describe('<im-provider> + <im-chat>', () => {
     await expect(ui.provider).to.be.accessible();
   });
 
+  it('moves between messages with the arrow keys (one tab stop for the log)', async () => {
+    const { token } = await bindRoom();
+    const other = await peer(token);
+    for (const text of ['first', 'second', 'third']) await other.messages.send(other.conversationId, text);
+    const ui = await mount(token);
+    await until(() => ui.messages().length === 3, 'three messages');
+    const [first, second, third] = ui.messages();
+    expect([first!.tabIndex, second!.tabIndex, third!.tabIndex]).to.deep.equal([-1, -1, 0], 'the newest takes Tab');
+    third!.focus();
+    const press = (key: string) => ui.list().shadowRoot!.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, composed: true, cancelable: true }));
+    press('ArrowUp');
+    await until(() => ui.list().shadowRoot!.activeElement === second, 'focus on the second message');
+    press('Home');
+    await until(() => ui.list().shadowRoot!.activeElement === first, 'focus on the first message');
+    expect(first!.tabIndex).to.equal(0);
+    press('End');
+    await until(() => ui.list().shadowRoot!.activeElement === third, 'focus back on the newest');
+  });
+
   it('follows the class-id of its provider', async () => {
     const { token } = await bindRoom();
     const teacher = await peer(token, uniqueId('teacher'), 'lesson-2');

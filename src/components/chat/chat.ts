@@ -150,6 +150,8 @@ export class ImChat extends LitElement {
   @state() private unreadFrom: number | undefined;
   @state() private unreadSeen = true;
   @state() private details: CachedMessage | undefined;
+  /** The message that takes Tab (roving focus); the newest one until the reader moves. */
+  @state() private focusKey: string | undefined;
   @state() private confirming: { action: 'recall' | 'delete'; message: CachedMessage } | undefined;
 
   @query('im-message-list') private list!: ImMessageList;
@@ -519,6 +521,7 @@ export class ImChat extends LitElement {
       grouped=${item.grouped}
       .receipt=${own ? this.receiptOf(message) : undefined}
       .quoted=${quotedSeq !== undefined ? this.bySeq.get(quotedSeq) : undefined}
+      tabindex=${item.key === this.rovingKey() ? '0' : '-1'}
       ?highlighted=${this.highlighted === item.key}
       ?large-room=${this.large}
       ?can-recall-all=${this.conversation?.type === 'group' && this.conversation.ownerId === client?.userId}
@@ -528,6 +531,44 @@ export class ImChat extends LitElement {
       theme=${this.theme ?? nothing}
     ></im-message>`;
   };
+
+  /** Keys of the rows that are messages (tips excluded), oldest first. */
+  private messageKeys(): string[] {
+    return this.rows.filter((row) => row.kind === 'message').map((row) => row.key);
+  }
+
+  private rovingKey(): string | undefined {
+    const keys = this.messageKeys();
+    return this.focusKey !== undefined && keys.includes(this.focusKey) ? this.focusKey : keys.at(-1);
+  }
+
+  /** Arrows, Home/End and Page keys move between messages; the list scrolls the next one in. */
+  private async onListKeyDown(event: KeyboardEvent): Promise<void> {
+    const target = event.composedPath()[0];
+    if (!(target instanceof HTMLElement) || target.localName !== 'im-message') return;
+    const keys = this.messageKeys();
+    const current = keys.indexOf(this.rovingKey() ?? '');
+    const step = { ArrowUp: -1, ArrowDown: 1, PageUp: -10, PageDown: 10 }[event.key];
+    let next: number;
+    if (step !== undefined) next = Math.min(keys.length - 1, Math.max(0, current + step));
+    else if (event.key === 'Home') next = 0;
+    else if (event.key === 'End') next = keys.length - 1;
+    else return;
+    event.preventDefault();
+    const key = keys[next];
+    if (key === undefined) return;
+    this.focusKey = key;
+    this.list.scrollToKey(key, 'center');
+    await this.updateComplete;
+    await this.list.updateComplete;
+    this.list.rowElement(key)?.querySelector<HTMLElement>('im-message')?.focus();
+  }
+
+  private onListFocusIn(event: FocusEvent): void {
+    const message = event.composedPath().find((node): node is HTMLElement => node instanceof HTMLElement && node.localName === 'im-message');
+    const key = message?.closest<HTMLElement>('.row')?.dataset.key;
+    if (key && key !== this.focusKey) this.focusKey = key;
+  }
 
   private headingText(): string {
     const conversation = this.conversation;
@@ -635,6 +676,8 @@ export class ImChat extends LitElement {
             label=${this.t('chat.log')}
             ?busy=${this.view.loading || this.olderState === 'loading'}
             @im-list-near-top=${() => void this.loadOlder()}
+            @keydown=${(event: KeyboardEvent) => void this.onListKeyDown(event)}
+            @focusin=${this.onListFocusIn}
             @im-list-bottom-change=${this.onBottomChange}
             @im-list-visible-change=${this.onVisibleChange}
             @im-message-action=${this.onAction}

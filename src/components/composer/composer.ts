@@ -624,7 +624,7 @@ export class ImComposer extends LitElement {
   // Emoji -------------------------------------------------------------------------------------
 
   private loadPicker(): Promise<void> {
-    this.emojiLoad ??= Promise.all([import('../emoji-picker/emoji-picker.js'), import('./emoji-labels.js')]).then(
+    this.emojiLoad ??= Promise.all([import('../emoji-picker/emoji-picker.js'), import('../emoji-picker/localized-labels.js')]).then(
       ([, labels]) => {
         this.emojiLabels = labels;
         this.labelsMemo = undefined;
@@ -693,7 +693,7 @@ export class ImComposer extends LitElement {
     return labels;
   }
 
-  private emojiLabels: typeof import('./emoji-labels.js') | undefined;
+  private emojiLabels: typeof import('../emoji-picker/localized-labels.js') | undefined;
 
   // Popovers ----------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ import { copyText, QUICK_REACTIONS, typeOf } from './content.js';
 import { ImMessageActionEvent, type MessageAction } from './events.js';
 import { icon, infoIcon, plusIcon, smileIcon } from './icons.js';
 import type { ImMessage } from './message.js';
+import { emojiPickerLabels } from '../emoji-picker/localized-labels.js';
 
 /**
  * The actions of <im-message>, loaded the first time a message is hovered, focused or asked for
@@ -323,24 +324,7 @@ export class MessageMenu {
     >
       <im-emoji-picker
         theme=${this.pickerTheme ?? nothing}
-        .labels=${{
-          searchLabel: t('emoji.search'),
-          searchPlaceholder: t('emoji.search'),
-          noResults: t('emoji.noResults'),
-          recent: t('emoji.recent'),
-          categories: t('emoji.categories'),
-          groups: {
-            smileys: t('emoji.smileys'),
-            people: t('emoji.people'),
-            animals: t('emoji.animals'),
-            food: t('emoji.food'),
-            travel: t('emoji.travel'),
-            activities: t('emoji.activities'),
-            objects: t('emoji.objects'),
-            symbols: t('emoji.symbols'),
-            flags: t('emoji.flags'),
-          },
-        }}
+        .labels=${emojiPickerLabels(t)}
       ></im-emoji-picker>
     </div>`;
   }

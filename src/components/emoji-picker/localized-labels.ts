@@ -1,8 +1,8 @@
-import type { EmojiPickerLabelsInput } from '../emoji-picker/emoji-picker.js';
-import type { ComposerKey } from './strings.js';
+import type { StringKey } from '../i18n/types.js';
+import type { EmojiPickerLabelsInput } from './emoji-picker.js';
 
-/** The emoji picker's texts in the composer's language: loaded with the picker, not the embed. */
-export function emojiPickerLabels(t: (key: ComposerKey) => string): EmojiPickerLabelsInput {
+/** The emoji picker's texts in an element's language (the composer's, a message's): loaded with the picker, not the embed. */
+export function emojiPickerLabels(t: (key: StringKey) => string): EmojiPickerLabelsInput {
   return {
     searchLabel: t('emoji.search'),
     searchPlaceholder: t('emoji.search'),
