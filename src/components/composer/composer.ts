@@ -878,6 +878,7 @@ export class ImComposer extends LitElement {
           <textarea
             part="input"
             rows="1"
+            dir="auto"
             enterkeyhint=${editing ? 'done' : 'send'}
             aria-label=${this.t('composer.label')}
             placeholder=${this.t('composer.placeholder')}

@@ -41,7 +41,7 @@ export function renderMentionList(host: MentionListHost) {
             ${everyone ? '@' : Array.from(id)[0]!.toUpperCase()}
           </span>
           <span class="mention-text">
-            <span class="mention-id">${everyone ? MENTION_ALL : `@${id}`}</span>
+            <span class="mention-id"><bdi dir="ltr">${everyone ? MENTION_ALL : `@${id}`}</bdi></span>
             ${everyone ? html`<span class="mention-hint">${host.t('mention.all')} · ${host.t('mention.allHint')}</span>` : nothing}
           </span>
         </div>`;
