@@ -2,49 +2,22 @@
 // the machine's Chromium: the playground's three users chat, the catalogue shows every section,
 // the script-tag page works, and the language switch turns the elements right to left.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createApp, type ImApp } from '../../src/server/app.js';
-import { loadConfig, type Config } from '../../src/server/config.js';
-// @ts-expect-error plain ESM helper shared with the test-runner config
-import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
-
-const distDir = resolve('dist');
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startE2E, type E2E } from './harness.js';
 
 describe('the demo pages', () => {
-  let app: ImApp;
+  let e2e: E2E;
   let url: string;
   let browser: Browser;
-  let dataDir: string;
 
   before(async () => {
-    for (const page of ['index.html', 'catalogue.html', 'embed.html']) {
-      assert.ok(existsSync(join(distDir, 'demo', page)), `dist/demo/${page} is missing: run "npm run build" first (npm test does)`);
-    }
-    dataDir = mkdtempSync(join(tmpdir(), 'im-e2e-demo-'));
-    const config: Config = {
-      ...loadConfig({}),
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      adminKey: 'e2e-admin-key-0123456789',
-      allowedOrigins: '*',
-      demo: true,
-      distDir,
-      logLevel: 'silent',
-    };
-    app = await createApp(config);
-    url = await app.listen();
-    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
+    e2e = await startE2E(['demo/index.html', 'demo/catalogue.html', 'demo/embed.html']);
+    ({ url, browser } = e2e);
   });
 
   after(async () => {
-    await browser?.close();
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await e2e?.stop();
   });
 
   /** A fresh browser profile whose page errors and console errors are collected. */

@@ -2,42 +2,20 @@
 // driven in the machine's Chromium against the real server.
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { createApp, type ImApp } from '../../src/server/app.js';
-import { loadConfig, type Config } from '../../src/server/config.js';
-// @ts-expect-error plain ESM helper shared with the test-runner config
-import { CHROMIUM_ARGS, findChromium } from '../../scripts/chromium.mjs';
-
-const distDir = resolve('dist');
+import type { Browser } from 'playwright-core';
+import { ADMIN_KEY, startE2E, type E2E } from './harness.js';
 
 describe('embedding the built bundle', () => {
-  let app: ImApp;
+  let e2e: E2E;
   let imUrl: string;
   let site: Server;
   let siteUrl: string;
   let browser: Browser;
-  let dataDir: string;
 
   before(async () => {
-    assert.ok(existsSync(join(distDir, 'im-elements.js')), 'run "npm run build" first (npm test does)');
-    dataDir = mkdtempSync(join(tmpdir(), 'im-e2e-'));
-    const config: Config = {
-      ...loadConfig({}),
-      port: 0,
-      host: '127.0.0.1',
-      dataDir,
-      adminKey: 'e2e-admin-key-0123456789',
-      allowedOrigins: '*',
-      demo: true,
-      distDir,
-      logLevel: 'silent',
-    };
-    app = await createApp(config);
-    imUrl = await app.listen();
+    e2e = await startE2E(['im-elements.js']);
+    ({ url: imUrl, browser } = e2e);
     // A customer's site on another origin: one script tag and the elements.
     site = createServer((request, response) => {
       const url = new URL(request.url ?? '/', 'http://x');
@@ -64,20 +42,17 @@ describe('embedding the built bundle', () => {
     await new Promise<void>((done) => site.listen(0, '127.0.0.1', done));
     const address = site.address();
     siteUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    browser = await chromium.launch({ executablePath: findChromium(), args: CHROMIUM_ARGS });
   });
 
   after(async () => {
-    await browser?.close();
     await new Promise((done) => site?.close(done));
-    await app?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await e2e?.stop();
   });
 
   async function bind(roomId: string): Promise<string> {
     const response = await fetch(`${imUrl}/v1/room-binding`, {
       method: 'POST',
-      headers: { authorization: 'Bearer e2e-admin-key-0123456789', 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ roomId }),
     });
     return ((await response.json()) as { token: string }).token;
