@@ -80,6 +80,7 @@ for (const chat of stage.querySelectorAll<ImChat>('im-chat')) {
   chat.names = nameOf;
   chat.renderCustom = renderCustom;
 }
+for (const list of stage.querySelectorAll('im-conversation-list')) list.names = nameOf;
 
 // ---- wiring clients to the frames -----------------------------------------------------------------
 

@@ -80,6 +80,7 @@ for (const section of stage.querySelectorAll<HTMLElement>('section.person')) {
   const userId = section.dataset.user!;
   const provider = section.querySelector<ImProvider>('im-provider')!;
   section.querySelector('im-chat')!.names = nameOf;
+  section.querySelector('im-conversation-list')!.names = nameOf;
   provider.addEventListener('im-client-ready', (event) => {
     const { client } = event.detail;
     // The provider connects the client right after this event: listen before that.

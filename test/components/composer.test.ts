@@ -259,6 +259,19 @@ describe('<im-composer>', () => {
     expect(c.listOpen()).to.equal(false);
   });
 
+  it('finds members by display name, shows the name over the id, and inserts the id', async () => {
+    const { alice, bob, id, members } = await group();
+    const c = await mount(alice, id, { members, group: true });
+    c.el.names = (userId) => (userId === bob.userId ? 'Zoë Bright' : '');
+    await c.type('@zoe');
+    await waitUntil(() => c.listOpen(), 'the list for a name, accents ignored');
+    expect(c.options()).to.deep.equal([`@${bob.userId}`]);
+    expect(c.root.querySelector('#mention-0 .mention-name')!.textContent!.trim()).to.equal('Zoë Bright');
+    await expect(c.el).to.be.accessible();
+    await c.press('Enter');
+    expect(c.textarea().value).to.equal(`@${bob.userId} `);
+  });
+
   it('keeps a draft per conversation and restores it in a new composer', async () => {
     const { alice, id } = await direct();
     const first = await mount(alice, id);

@@ -123,6 +123,21 @@ describe('<im-conversation-list>', () => {
     await until(() => ui.list.totalUnread === 3, 'the total');
     expect(ui.totals.at(-1)).to.equal(3);
     await expect(ui.list).to.be.accessible();
+
+    // Display names from the page: direct chats, senders, mentions in previews, and search.
+    const display: Record<string, string> = { [a.friend.userId]: 'Ana Ruiz', [owner.userId]: 'Olu Owner', [ui.me]: 'Me Myself' };
+    await owner.messages.send(group.id, `@${a.friend.userId} ready?`, { mentions: [a.friend.userId] });
+    await until(() => previewIn(rowOf(ui.list, group.id)).includes('ready?'), 'the new group preview');
+    ui.list.names = (id) => display[id] ?? '';
+    await ui.list.updateComplete;
+    expect(names(ui.list)).to.deep.equal(['Ana Ruiz', 'Team Café', b.friend.userId], 'a name where the page has one, else the id');
+    expect(previewIn(rowOf(ui.list, group.id))).to.match(/(^|, )Olu Owner: @Ana Ruiz ready\?$/);
+    expect(text(rowOf(ui.list, a.id)!.querySelector('.avatar'))).to.equal('AR');
+    const search = ui.root.querySelector<HTMLInputElement>('input[type="search"]')!;
+    search.value = 'ana';
+    search.dispatchEvent(new Event('input'));
+    await until(() => rows(ui.list).length === 2, 'the search by display name');
+    expect(names(ui.list)).to.deep.equal(['Ana Ruiz', 'Team Café'], 'found by the name and by the mention in the preview');
   });
 
   it('caps the badge at 99+ and summarises other message types', async () => {

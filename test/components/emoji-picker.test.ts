@@ -4,6 +4,8 @@ import '../../src/components/emoji-picker/emoji-picker.js';
 import type { ImEmojiPicker, ImEmojiPickerCloseEvent, ImEmojiSelectEvent } from '../../src/components/emoji-picker/emoji-picker.js';
 
 const RECENT_KEY = 'im-elements:recent-emoji';
+const FR_SEARCH = 'Rechercher un émoji';
+const FR_PEOPLE = 'Personnes et corps';
 
 beforeEach(() => localStorage.clear());
 afterEach(() => localStorage.clear());
@@ -297,5 +299,15 @@ describe('<im-emoji-picker>', () => {
     expect(ui.headings()[0]).to.equal('Smileys');
     await ui.allGroups();
     expect(ui.headings()[1]).to.equal('People & body');
+  });
+
+  it('speaks the language of the page around it, standalone, and follows a change', async () => {
+    const wrapper = await fixture<HTMLElement>(html`<div lang="fr"><im-emoji-picker></im-emoji-picker></div>`);
+    const el = wrapper.querySelector('im-emoji-picker')!;
+    const input = () => el.shadowRoot!.querySelector('input')!;
+    await waitUntil(() => input().getAttribute('aria-label') === FR_SEARCH, 'the French table to load');
+    await waitUntil(() => el.shadowRoot!.querySelectorAll('.heading')[1]?.textContent?.trim() === FR_PEOPLE, 'French group names');
+    wrapper.lang = 'en';
+    await waitUntil(() => input().getAttribute('aria-label') === 'Search emoji', 'back to English');
   });
 });

@@ -96,6 +96,30 @@ const focusedInside = (el: ImMessage) => root(el).activeElement as HTMLElement |
 /** Voice messages, videos and locations render once media.ts has loaded (a placeholder until then). */
 const playersLoaded = (el: ImMessage) => waitUntil(() => !$(el, '.placeholder'), 'media.ts to load');
 /** The hover toolbar renders once menu.ts has loaded. */
+/** Upload progress and the failed line (pending.ts) load the first time a message has either. */
+const pendingLoaded = (el: ImMessage, part: 'progress' | 'error') => waitUntil(() => $(el, `[part="${part}"]`), 'pending.ts to load');
+/** `seconds` of a 440 Hz tone as 8-bit mono 8 kHz WAV. */
+function wavTone(seconds: number): ArrayBuffer {
+  const rate = 8000;
+  const samples = rate * seconds;
+  const buffer = new ArrayBuffer(44 + samples);
+  const view = new DataView(buffer);
+  const text = (at: number, value: string) => [...value].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+  text(0, 'RIFF');
+  view.setUint32(4, 36 + samples, true);
+  text(8, 'WAVEfmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, rate, true);
+  view.setUint32(28, rate, true);
+  view.setUint16(32, 1, true);
+  view.setUint16(34, 8, true);
+  text(36, 'data');
+  view.setUint32(40, samples, true);
+  for (let i = 0; i < samples; i++) view.setUint8(44 + i, 128 + Math.round(60 * Math.sin((2 * Math.PI * 440 * i) / rate)));
+  return buffer;
+}
 const toolbarLoaded = (el: ImMessage) => waitUntil(() => $(el, '[part="actions"]'), 'menu.ts to load');
 
 async function openMenuByKeyboard(el: ImMessage): Promise<void> {
@@ -322,6 +346,7 @@ describe('<im-message>', () => {
     const [pending] = await queued;
     const el = await mount(pending, { client: alice, own: true, selfId: alice.userId });
 
+    await pendingLoaded(el, 'progress');
     const preview = $<HTMLImageElement>(el, '.image.pending img')!;
     expect(preview.getAttribute('src')).to.match(/^blob:/, 'a local preview of the bytes being sent');
     const bar = $(el, '[part="progress"]')!;
@@ -368,15 +393,46 @@ describe('<im-message>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('audio and video: native players that load nothing until played, with durations', async () => {
+  it('audio: a voice player that loads nothing until played, plays, seeks and shows its length; video: a native player', async () => {
     const client = await userClient(uniqueId('viewer'), false);
-    const audio = await mount(msg({ type: 'audio', content: { file: file({ kind: 'audio', url: '/v1/files/a', mime: 'audio/mpeg' }), duration: 7.25 } as never }), { client });
+    // A real, playable voice message: one second of a 440 Hz tone as 8 kHz WAV, served from a blob URL.
+    const url = URL.createObjectURL(new Blob([wavTone(1)], { type: 'audio/wav' }));
+    const audio = await mount(msg({ type: 'audio', content: { file: file({ kind: 'audio', url, mime: 'audio/wav' }), duration: 7.25 } as never }), { client });
     await playersLoaded(audio);
-    const player = $<HTMLAudioElement>(audio, 'audio[part="audio"]')!;
-    expect([player.controls, player.preload, player.getAttribute('src')]).to.deep.equal([true, 'none', `${testServer.server}/v1/files/a`]);
-    expect(player.getAttribute('aria-label')).to.equal('Voice message, 0:07');
-    expect(textOf($(audio, '.duration'))).to.equal('0:07');
+    const player = $(audio, '[part="audio"]') as HTMLElement & { updateComplete: Promise<unknown> };
+    expect(player.localName).to.equal('im-voice-player');
+    await player.updateComplete;
+    const inner = player.shadowRoot!;
+    const play = inner.querySelector<HTMLButtonElement>('button[part="play"]')!;
+    const seek = inner.querySelector<HTMLInputElement>('input[part="seek"]')!;
+    expect(play.getAttribute('aria-label')).to.equal('Play');
+    expect(seek.getAttribute('aria-label')).to.equal('Voice message, 0:07');
+    expect(seek.getAttribute('aria-valuetext')).to.equal('0:00 / 0:07');
+    expect(textOf(inner.querySelector('.time'))).to.equal('0:07', 'the length as sent, before anything loads');
+    expect(performance.getEntriesByName(url).length, 'nothing fetched before play').to.equal(0);
     await expect(audio).to.be.accessible();
+
+    play.focus();
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => play.getAttribute('aria-label') === 'Pause', 'the voice message to play');
+    await waitUntil(() => seek.getAttribute('aria-valuetext') === '0:00 / 0:01', 'the real length from the file');
+    await waitUntil(() => play.getAttribute('aria-label') === 'Play', 'the end of the voice message', { timeout: 5000 });
+    expect(textOf(inner.querySelector('.time')), 'back to its length at the end').to.equal('0:01');
+
+    // Keyboard seeking moves the position.
+    seek.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await waitUntil(() => Number(seek.value) > 0, 'the slider to move');
+    URL.revokeObjectURL(url);
+
+    // A file that cannot be played says so on its button, and can be tried again.
+    const broken = await mount(msg({ type: 'audio', content: { file: file({ kind: 'audio', url: '/v1/files/missing', mime: 'audio/mpeg' }), duration: 3 } as never }), { client });
+    await playersLoaded(broken);
+    const brokenPlayer = $(broken, '[part="audio"]')!;
+    await (brokenPlayer as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    const brokenPlay = brokenPlayer.shadowRoot!.querySelector<HTMLButtonElement>('button')!;
+    brokenPlay.click();
+    await waitUntil(() => brokenPlay.getAttribute('aria-label') === 'The voice message cannot be played. Try again', 'the failure to show');
 
     const poster = file({ id: 'p', kind: 'image', url: '/v1/files/p', mime: 'image/jpeg', width: 1280, height: 720 });
     const video = await mount(msg({ type: 'video', content: { file: file({ kind: 'video', url: '/v1/files/v', mime: 'video/mp4' }), duration: 95, poster } as never }), { client });
@@ -427,7 +483,9 @@ describe('<im-message>', () => {
     expect(textOf($(created, '[part="tip"]'))).to.equal('Alice Liddell created the group');
     expect($(created, '[part="bubble"]')).to.equal(null);
     const joined = await mount(msg({ type: 'tip', senderId: 'me', content: { tip: 'members-joined', by: 'me', members: ['bob', 'carol'] } }));
-    expect(textOf($(joined, '[part="tip"]'))).to.equal('Bob Marley and Carol King were added by You');
+    expect(textOf($(joined, '[part="tip"]'))).to.equal('You added Bob Marley and Carol King');
+    const added = await mount(msg({ type: 'tip', senderId: 'alice', content: { tip: 'members-joined', by: 'alice', members: ['me', 'bob'] } }));
+    expect(textOf($(added, '[part="tip"]')), 'you, mid-sentence').to.equal('Alice Liddell added you and Bob Marley');
     const left = await mount(msg({ type: 'tip', senderId: 'carol', content: { tip: 'member-left', members: ['carol'] } }));
     expect(textOf($(left, '[part="tip"]'))).to.equal('Carol King left');
     await expect(left).to.be.accessible();
@@ -463,6 +521,13 @@ describe('<im-message>', () => {
     expect((await jump).detail).to.deep.equal({ seq: 7 });
     await expect(snapshot).to.be.accessible();
 
+    // Mentions in a quote read as display names, as in the message itself.
+    const mention = await mount(msg({ content: { text: 'ok' }, replyTo: { seq: 8, senderId: 'carol' as never, type: 'text', preview: 'ask @bob, cc press@example.com' } }));
+    expect(textOf($(mention, '.quote-text'))).to.equal('ask @Bob Marley, cc press@example.com');
+    const liveText = msg({ seq: 12, senderId: 'alice', content: { text: '@bob and @all: go' }, mentions: ['bob', '@all'] });
+    const fromLiveText = await mount(msg({ replyTo: { seq: 12, senderId: 'alice' as never, type: 'text', preview: '@bob and @all: go' } }), { quoted: liveText });
+    expect(textOf($(fromLiveText, '.quote-text'))).to.equal('@Bob Marley and @Everyone: go');
+
     const image = await mount(msg({ content: { text: 'nice' }, replyTo: { seq: 3, senderId: 'me' as never, type: 'image', preview: '[Image]' } }));
     expect(textOf($(image, '.quote-name'))).to.equal('You');
     expect(textOf($(image, '.quote-text'))).to.equal('[Image]');
@@ -482,7 +547,7 @@ describe('<im-message>', () => {
     const chips = $$<HTMLButtonElement>(el, '[part="reaction"]');
     const described = (chip: HTMLElement) => textOf(root(el).getElementById(chip.getAttribute('aria-describedby')!));
     expect(chips.map((c) => [textOf(c.querySelector('.emoji')), textOf(c.querySelector('.count')), c.getAttribute('aria-pressed'), described(c)])).to.deep.equal([
-      ['👍', '2', 'true', '👍 reacted by You and Bob Marley'],
+      ['👍', '2', 'true', '👍 reacted by you and Bob Marley'],
       ['🎉', '1', 'false', '🎉 reacted by Carol King'],
     ]);
     let react = oneEvent(el, 'im-message-react');
@@ -518,6 +583,7 @@ describe('<im-message>', () => {
 
     const failed = await status(msg({ senderId: 'me', status: 'failed', seq: undefined, error: { code: 'RATE_LIMITED', message: 'slow down' } }));
     expect(failed.status).to.equal('failed');
+    await pendingLoaded(failed.el, 'error');
     expect(textOf($(failed.el, '[part="error"]'))).to.contain('Not sent: slow down');
     const retry = oneEvent(failed.el, 'im-message-retry');
     $<HTMLButtonElement>(failed.el, '.retry')!.click();

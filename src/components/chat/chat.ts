@@ -697,6 +697,7 @@ export class ImChat extends LitElement {
         <im-composer
           part="composer"
           .client=${client}
+          .names=${this.names}
           conversation-id=${this.activeConversation ?? nothing}
           .members=${this.conversation?.type === 'group' ? this.memberIds() : []}
           ?group=${this.conversation?.type === 'group'}

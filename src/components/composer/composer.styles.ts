@@ -325,7 +325,8 @@ export default css`
     min-inline-size: 0;
   }
 
-  .mention-id {
+  .mention-id,
+  .mention-name {
     font-size: 0.875rem;
     font-weight: 600;
     overflow: hidden;
@@ -333,8 +334,10 @@ export default css`
     white-space: nowrap;
   }
 
+  .mention-name + .mention-id,
   .mention-hint {
     font-size: 0.75rem;
+    font-weight: 400;
     color: var(--im-composer-muted);
   }
 

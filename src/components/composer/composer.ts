@@ -7,9 +7,8 @@ import type { CachedMessage } from '../../sdk/cache/types.js';
 import type { IMClient } from '../../sdk/client.js';
 import { IMError } from '../../sdk/errors.js';
 // Types only: the picker itself is imported on demand, the first time it opens.
-import type { EmojiPickerLabelsInput, ImEmojiPicker, ImEmojiSelectEvent } from '../emoji-picker/emoji-picker.js';
+import type { ImEmojiPicker, ImEmojiSelectEvent } from '../emoji-picker/emoji-picker.js';
 import { ImMessageSendEvent } from '../events.js';
-import { stringsFor } from '../i18n/i18n.js';
 import { LocaleController } from '../i18n/locale-controller.js';
 import type { Params } from '../i18n/types.js';
 import sharedStyles from '../styles/shared.styles.js';
@@ -125,6 +124,8 @@ export class ImComposer extends LitElement {
   @property({ type: Boolean }) group = false;
   /** The message being replied to: shows the reply banner; the send carries its seq. */
   @property({ attribute: false }) replyTo: CachedMessage | undefined;
+  /** Display names of users (the mention list, mentions in the reply banner); the id when not given. */
+  @property({ attribute: false }) names: ((userId: string) => string) | undefined;
   /** Name shown in the reply banner (default: the quoted message's sender id). */
   @property({ attribute: 'reply-name' }) replyName = '';
   /** An own text message to edit: the field holds its text and Enter saves it. */
@@ -176,8 +177,6 @@ export class ImComposer extends LitElement {
   /** The emoji picker had focus when it closed: focus goes back to the field. */
   private pickerHadFocus = false;
   private emojiLoad: Promise<void> | undefined;
-  /** The picker's labels, made once per language (a new object would re-render the picker). */
-  private labelsMemo: { key: string; labels: EmojiPickerLabelsInput } | undefined;
   private readonly reposition = () => this.placePopovers();
 
   /** Focuses the text field. */
@@ -591,7 +590,7 @@ export class ImComposer extends LitElement {
         this.requestUpdate();
       });
     }
-    const options = matchMembers(this.members, found.query, this.client?.userId, MENTION_LIMIT);
+    const options = matchMembers(this.members, found.query, this.client?.userId, MENTION_LIMIT, this.names);
     const query = found.query.toLowerCase();
     if ('all'.startsWith(query) || this.t('mention.all').toLowerCase().startsWith(query)) options.push(MENTION_ALL);
     if (options.length === 0) {
@@ -624,10 +623,8 @@ export class ImComposer extends LitElement {
   // Emoji -------------------------------------------------------------------------------------
 
   private loadPicker(): Promise<void> {
-    this.emojiLoad ??= Promise.all([import('../emoji-picker/emoji-picker.js'), import('../emoji-picker/localized-labels.js')]).then(
-      ([, labels]) => {
-        this.emojiLabels = labels;
-        this.labelsMemo = undefined;
+    this.emojiLoad ??= import('../emoji-picker/emoji-picker.js').then(
+      () => {
         this.pickerReady = true;
       },
       (error: unknown) => {
@@ -683,17 +680,6 @@ export class ImComposer extends LitElement {
     this.emojiPopover?.hidePopover();
   }
 
-  /** The picker's texts in this language (the labels module comes with the picker). */
-  private pickerLabels(): EmojiPickerLabelsInput {
-    // Keyed by whether the table has loaded too: until it has, the texts are English.
-    const key = `${this.locale.locale}/${stringsFor(this.locale.locale) ? 'loaded' : 'loading'}`;
-    if (this.labelsMemo?.key === key) return this.labelsMemo.labels;
-    const labels = this.emojiLabels?.emojiPickerLabels((key) => this.t(key)) ?? {};
-    this.labelsMemo = { key, labels };
-    return labels;
-  }
-
-  private emojiLabels: typeof import('../emoji-picker/localized-labels.js') | undefined;
 
   // Popovers ----------------------------------------------------------------------------------
 
@@ -808,7 +794,7 @@ export class ImComposer extends LitElement {
       <span class="banner-icon">${editing ? editIcon() : replyIcon()}</span>
       <div class="banner-text">
         <span class="banner-title">${title}</span>
-        <span class="banner-quote" dir="auto">${quoteOf(message, this.locale)}</span>
+        <span class="banner-quote" dir="auto">${quoteOf(message, this.locale, this.names)}</span>
       </div>
       <button
         type="button"
@@ -843,6 +829,7 @@ export class ImComposer extends LitElement {
     return this.mentionUi.renderMentionList({
       mention: this.mention,
       t: (key, params) => this.t(key, params),
+      name: (userId) => this.names?.(userId) || '',
       pick: (index) => this.pickMention(index),
       hover: (index) => {
         if (this.mention && this.mention.active !== index) this.mention = { ...this.mention, active: index };
@@ -924,7 +911,7 @@ export class ImComposer extends LitElement {
         @im-emoji-picker-close=${this.onEmojiClose}
       >
         ${this.pickerReady
-          ? html`<im-emoji-picker .labels=${this.pickerLabels()} theme=${this.theme ?? nothing}></im-emoji-picker>`
+          ? html`<im-emoji-picker theme=${this.theme ?? nothing}></im-emoji-picker>`
           : html`<p class="loading">${this.t('common.loading')}</p>`}
       </div>
       ${this.dragging ? html`<div class="drop-zone" aria-hidden="true">${uploadIcon()}<span>${this.t('upload.drop')}</span></div>` : nothing}

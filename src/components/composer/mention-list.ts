@@ -9,6 +9,8 @@ import type { ComposerKey } from './strings.js';
 export interface MentionListHost {
   mention: { options: string[]; active: number } | undefined;
   t(key: ComposerKey, params?: Params): string;
+  /** A member's display name, or '' when there is none. */
+  name(userId: string): string;
   pick(index: number): void;
   hover(index: number): void;
 }
@@ -28,6 +30,7 @@ export function renderMentionList(host: MentionListHost) {
     >
       ${mention?.options.map((id, index) => {
         const everyone = id === MENTION_ALL;
+        const name = everyone ? '' : host.name(id);
         return html`<div
           id="mention-${index}"
           class="mention-option"
@@ -38,9 +41,10 @@ export function renderMentionList(host: MentionListHost) {
           @mousemove=${() => host.hover(index)}
         >
           <span class="avatar" aria-hidden="true" ${styleProps({ '--hue': everyone ? undefined : hueOf(id) })} ?data-all=${everyone}>
-            ${everyone ? '@' : Array.from(id)[0]!.toUpperCase()}
+            ${everyone ? '@' : Array.from(name || id)[0]!.toUpperCase()}
           </span>
           <span class="mention-text">
+            ${name ? html`<span class="mention-name" dir="auto">${name}</span>` : nothing}
             <span class="mention-id"><bdi dir="ltr">${everyone ? MENTION_ALL : `@${id}`}</bdi></span>
             ${everyone ? html`<span class="mention-hint">${host.t('mention.all')} · ${host.t('mention.allHint')}</span>` : nothing}
           </span>

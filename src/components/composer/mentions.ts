@@ -1,4 +1,5 @@
 import { MENTION_ALL } from '../../protocol/models.js';
+import { fold } from '../conversation-list/row-text.js';
 
 /** Characters of a user id (LIMITS.USER_ID_PATTERN); a mention ends at the first other one. */
 const ID_CHAR = /[A-Za-z0-9_-]/;
@@ -26,12 +27,17 @@ export function mentionQueryAt(text: string, caret: number): MentionQuery | unde
   return { start, end, query: text.slice(at, caret) };
 }
 
-/** Members whose id starts with the query (case-insensitive), yourself left out, at most `limit`. */
-export function matchMembers(members: readonly string[], query: string, self: string | undefined, limit = 8): string[] {
-  const prefix = query.toLowerCase();
+/**
+ * Members whose id, or a word of whose display name, starts with the query (case and accents
+ * ignored), yourself left out, at most `limit`.
+ */
+export function matchMembers(members: readonly string[], query: string, self: string | undefined, limit = 8, names?: (userId: string) => string): string[] {
+  const prefix = fold(query);
   const found: string[] = [];
   for (const id of new Set(members)) {
-    if (id === self || !id.toLowerCase().startsWith(prefix)) continue;
+    if (id === self) continue;
+    const name = names?.(id);
+    if (!fold(id).startsWith(prefix) && !(name && fold(name).split(/\s+/).some((word) => word.startsWith(prefix)))) continue;
     found.push(id);
     if (found.length === limit) break;
   }

@@ -3,6 +3,7 @@ import { IMError } from '../../sdk/errors.js';
 import type { Params, StringKey } from '../i18n/index.js';
 import type { LocaleController } from '../i18n/locale-controller.js';
 import { previewText, textOf as contentTextOf, typeOf } from '../message/content.js';
+import { mentionsByName } from '../message/text.js';
 
 export type ComposerKey = StringKey;
 
@@ -15,8 +16,10 @@ export function translate(locale: LocaleController, key: ComposerKey, params?: P
 export const textOf = (message: CachedMessage): string => contentTextOf(message.content);
 
 /** One line quoting a message in the reply and edit banners, by type. */
-export function quoteOf(message: CachedMessage, locale: LocaleController): string {
-  return previewText(typeOf(message), message.content, locale);
+export function quoteOf(message: CachedMessage, locale: LocaleController, names?: (userId: string) => string): string {
+  const type = typeOf(message);
+  const text = previewText(type, message.content, locale);
+  return type === 'text' && names ? mentionsByName(text, names, message.mentions ?? [], locale.t('mention.all')) : text;
 }
 
 /** What the composer says when a send, an edit or a file fails before it was queued. */

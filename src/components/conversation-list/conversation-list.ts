@@ -18,7 +18,7 @@ import { renderNotice, type Notice } from './notice.js';
 import { OnDemand } from './on-demand.js';
 import type { MenuAnchor } from './row-menu.js';
 import type RowMenu from './row-menu.js';
-import { conversationName, draftText, fold, hueOf, initialsOf, isolate, isPlainPreview, matchesQuery, messagePreview, typingText } from './row-text.js';
+import { conversationName, draftText, type Names, fold, hueOf, initialsOf, isolate, isPlainPreview, matchesQuery, messagePreview, typingText } from './row-text.js';
 
 /** Row height until a rendered row was measured (4.5rem at 16px). */
 const ROW_FALLBACK_PX = 72;
@@ -90,6 +90,8 @@ export class ImConversationList extends LitElement {
   @property({ reflect: true }) selected: string | undefined;
   /** Title in the header; defaults to "Chats" in the page's language. */
   @property() heading: string | undefined;
+  /** Display names of users (direct chats, senders, tips, typing); the user id when not given. */
+  @property({ attribute: false }) names: Names | undefined;
   /** `light` or `dark`; follows `prefers-color-scheme` when absent. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
@@ -128,7 +130,8 @@ export class ImConversationList extends LitElement {
   /** Folded name + preview of each conversation, for search; cleared when the language changes. */
   private searchText = new WeakMap<CachedConversation, string>();
   private searchLocale = '';
-  private filterMemo: { list: CachedConversation[]; query: string; locale: string; result: CachedConversation[] } | undefined;
+  private searchNames: Names | undefined;
+  private filterMemo: { list: CachedConversation[]; query: string; locale: string; names: Names | undefined; result: CachedConversation[] } | undefined;
 
   /** What the on-demand parts use of the list. */
   private readonly host: ListHost = {
@@ -157,6 +160,7 @@ export class ImConversationList extends LitElement {
     },
     askDelete: (id) => this.askDelete(id),
     prepareDialogs: () => this.dialogs.preload(),
+    displayName: (conversation) => this.displayName(conversation),
   };
   /** Pin, mute, mark read, delete: the row menu, loaded when the pointer or the focus comes to a row. */
   private readonly menu = new OnDemand<RowMenu>(this.host, () => import('./row-menu.js'));
@@ -191,6 +195,11 @@ export class ImConversationList extends LitElement {
 
   // ——— Rows ———
 
+  /** The name a row shows (display names applied). */
+  private displayName(conversation: CachedConversation): string {
+    return conversationName(conversation, this.i18n, this.names);
+  }
+
   private get me(): string {
     return this.connection.client?.userId ?? '';
   }
@@ -202,20 +211,21 @@ export class ImConversationList extends LitElement {
     if (folded === '') return list;
     const locale = this.i18n.tag;
     const memo = this.filterMemo;
-    if (memo && memo.list === list && memo.query === folded && memo.locale === locale) return memo.result;
-    if (locale !== this.searchLocale) {
+    if (memo && memo.list === list && memo.query === folded && memo.locale === locale && memo.names === this.names) return memo.result;
+    if (locale !== this.searchLocale || this.names !== this.searchNames) {
       this.searchText = new WeakMap();
       this.searchLocale = locale;
+      this.searchNames = this.names;
     }
     const result = list.filter((conversation) => {
       let text = this.searchText.get(conversation);
       if (text === undefined) {
-        text = fold(`${conversationName(conversation, this.i18n)}\n${messagePreview(conversation, this.me, this.i18n)}`);
+        text = fold(`${this.displayName(conversation)}\n${messagePreview(conversation, this.me, this.i18n, this.names)}`);
         this.searchText.set(conversation, text);
       }
       return matchesQuery(text, folded);
     });
-    this.filterMemo = { list, query: folded, locale, result };
+    this.filterMemo = { list, query: folded, locale, names: this.names, result };
     return result;
   }
 
@@ -443,14 +453,14 @@ export class ImConversationList extends LitElement {
   /** The second line: typing, else the draft, else the last message (with the @-me mark). */
   private renderPreview(conversation: CachedConversation, typers: string[]) {
     const i18n = this.i18n;
-    if (typers.length > 0) return html`<span class="typing">${typingText(typers, i18n)}</span>`;
+    if (typers.length > 0) return html`<span class="typing">${typingText(typers, i18n, this.names)}</span>`;
     const mention = conversation.mentioned
       ? html`<span class="mention" aria-hidden="true">${i18n.t('list.mentionMark')}</span
           ><span class="visually-hidden">${i18n.t('list.mentioned')}, </span> `
       : nothing;
     const draft = draftText(conversation);
     if (draft) return html`${mention}<span class="draft">${i18n.t('list.draft')}</span> <bdi>${draft}</bdi>`;
-    return html`${mention}${messagePreview(conversation, this.me, i18n)}`;
+    return html`${mention}${messagePreview(conversation, this.me, i18n, this.names)}`;
   }
 
   /**
@@ -460,7 +470,7 @@ export class ImConversationList extends LitElement {
    */
   private renderRow(conversation: CachedConversation, index: number, count: number, activeId: string | undefined) {
     const i18n = this.i18n;
-    const name = conversationName(conversation, i18n);
+    const name = this.displayName(conversation);
     const typers = this.list.typers(conversation.id);
     const at = conversation.lastMessage?.time ?? conversation.activeAt;
     const time = at > 0 ? i18n.formatListTime(at) : '';

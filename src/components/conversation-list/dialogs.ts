@@ -5,7 +5,7 @@ import type { StringKey } from '../i18n/index.js';
 import styles from './dialogs.styles.js';
 import type { ListHost } from './list-host.js';
 import { noticeFor, renderNotice, type Notice } from './notice.js';
-import { conversationName, isolate, isUserId, parseMemberIds } from './row-text.js';
+import { isolate, isUserId, parseMemberIds } from './row-text.js';
 
 type Tab = 'direct' | 'group';
 
@@ -195,7 +195,7 @@ export default class Dialogs {
       ${label}
     </button>`;
     const { direct, name, members } = this.fieldErrors;
-    const deleting = this.deleting ? conversationName(this.deleting, i18n) : '';
+    const deleting = this.deleting ? this.host.displayName(this.deleting) : '';
     return html`<dialog class="new-chat" part="dialog" aria-labelledby="new-chat-title" @close=${this.onNewChatClose}>
         <form novalidate @submit=${this.create}>
           <h2 id="new-chat-title">${t('list.newChat')}</h2>

@@ -32,6 +32,8 @@ export interface ListHost {
   deselect(conversationId: string): void;
   /** Asks whether to delete a conversation (the dialogs load if needed). */
   askDelete(conversationId: string): void;
+  /** The name a conversation is shown by (display names applied). */
+  displayName(conversation: CachedConversation): string;
   /** Starts loading the dialogs: the pointer or the focus is on something that opens one. */
   prepareDialogs(): void;
 }

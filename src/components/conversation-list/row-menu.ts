@@ -4,7 +4,7 @@ import { bellIcon, bellOffIcon, icon, pinIcon } from './icons.js';
 import type { ListHost } from './list-host.js';
 import { noticeFor } from './notice.js';
 import styles from './row-menu.styles.js';
-import { conversationName, isolate } from './row-text.js';
+import { isolate } from './row-text.js';
 
 type Action = 'pin' | 'mute' | 'read' | 'delete';
 
@@ -153,7 +153,7 @@ export default class RowMenu {
       part="menu"
       role="menu"
       popover="auto"
-      aria-label=${i18n.t('list.actions', { name: isolate(conversationName(conversation, i18n)) })}
+      aria-label=${i18n.t('list.actions', { name: isolate(this.host.displayName(conversation)) })}
       @keydown=${this.onKeyDown}
       @toggle=${this.onToggle}
     >

@@ -1,7 +1,8 @@
 import { LIMITS } from '../../protocol/limits.js';
 export { hueOf, initialsOf } from '../styles/avatar.js';
-import { previewText } from '../message/content.js';
-import { SYSTEM_SENDER, type JsonValue, type StoredMessage } from '../../protocol/models.js';
+import { personName, previewText, tipText } from '../message/content.js';
+import { mentionsByName } from '../message/text.js';
+import type { JsonValue } from '../../protocol/models.js';
 import type { CachedConversation } from '../../sdk/cache/types.js';
 import type { Params, StringKey } from '../i18n/index.js';
 
@@ -29,13 +30,17 @@ const oneLine = (text: string): string => {
   return line.length > PREVIEW_MAX ? `${line.slice(0, PREVIEW_MAX - 1)}…` : line;
 };
 
+/** Display names of users; the id itself when there is none. */
+export type Names = (userId: string) => string;
+const identity: Names = (userId) => userId;
+
 /** The name a row shows: group name, the peer of a direct chat, the room id, or "System notifications". */
-export function conversationName(conversation: CachedConversation, locale: RowLocale): string {
+export function conversationName(conversation: CachedConversation, locale: RowLocale, names: Names = identity): string {
   switch (conversation.type) {
     case 'system':
       return locale.t('conversation.system');
     case 'direct':
-      return conversation.peerId ?? locale.t('conversation.untitled');
+      return conversation.peerId ? names(conversation.peerId) || conversation.peerId : locale.t('conversation.untitled');
     case 'room':
       return conversation.name || conversation.id.replace(/^room:/, '');
     case 'group':
@@ -43,55 +48,21 @@ export function conversationName(conversation: CachedConversation, locale: RowLo
   }
 }
 
-/** A user as the list names them: "You" for the signed-in user. */
-function personName(userId: string, me: string, locale: RowLocale): string {
-  if (userId === me) return locale.t('common.you');
-  if (userId === SYSTEM_SENDER) return locale.t('conversation.system');
-  return userId;
-}
-
-/** One line for a server tip (group created, members joined or left). */
-function tipText(message: StoredMessage, me: string, locale: RowLocale): string {
-  const body = record(message.content);
-  const members = Array.isArray(body?.members) ? body.members.filter((m): m is string => typeof m === 'string') : [];
-  const person = (id: string) => isolate(personName(id, me, locale));
-  const names = (ids: string[]) => locale.formatList(ids.map(person));
-  switch (body?.tip) {
-    case 'group-created':
-      return locale.t('tip.groupCreated', { name: person(message.senderId) });
-    case 'members-joined': {
-      const by = typeof body.by === 'string' ? body.by : message.senderId;
-      return locale.t('tip.added', { names: names(members), name: person(by), count: members.length });
-    }
-    case 'member-left':
-      return locale.t('tip.left', { name: names(members.length > 0 ? members : [message.senderId]) });
-    default:
-      return oneLine(stringOf(body?.text));
-  }
-}
-
-/** What the message says, by type, without who sent it. */
-function contentText(message: StoredMessage, locale: RowLocale): string {
-  return previewText(message.type, message.content, locale, isolate);
-}
-
 /**
  * The last-message line of a row: the content by type, "You: …" for own messages and
  * "name: …" for others' in groups and rooms, recalls and tips spelled out.
  */
-export function messagePreview(conversation: CachedConversation, me: string, locale: RowLocale): string {
+export function messagePreview(conversation: CachedConversation, me: string, locale: RowLocale, names: Names = identity): string {
   const message = conversation.lastMessage;
   if (!message) return locale.t('preview.empty');
   const own = message.senderId === me;
-  if (message.recalled) {
-    return own ? locale.t('preview.recalledSelf') : locale.t('preview.recalled', { name: isolate(personName(message.senderId, me, locale)) });
-  }
-  if (message.type === 'tip') return tipText(message, me, locale);
-  const text = contentText(message, locale);
+  const sender = () => isolate(personName(message.senderId, me, names, locale));
+  if (message.recalled) return own ? locale.t('preview.recalledSelf') : locale.t('preview.recalled', { name: sender() });
+  if (message.type === 'tip') return oneLine(tipText(message, me, names, locale, isolate));
+  let text = previewText(message.type, message.content, locale, isolate);
+  if (message.type === 'text' && names !== identity) text = mentionsByName(text, names, message.mentions ?? [], locale.t('mention.all'));
   if (!sayWho(conversation)) return text;
-  return own
-    ? locale.t('preview.self', { text: isolate(text) })
-    : locale.t('preview.sender', { name: isolate(personName(message.senderId, me, locale)), text: isolate(text) });
+  return own ? locale.t('preview.self', { text: isolate(text) }) : locale.t('preview.sender', { name: sender(), text: isolate(text) });
 }
 
 /** Groups and rooms say who wrote the last message. */
@@ -112,12 +83,12 @@ export function isPlainPreview(conversation: CachedConversation): boolean {
 export const draftText = (conversation: CachedConversation): string => oneLine(conversation.draft?.text ?? '');
 
 /** The typing line: "Ann is typing…", "Ann and Bo are typing…", "Several people are typing…". */
-export function typingText(userIds: readonly string[], locale: RowLocale): string {
-  if (userIds.length === 1) return locale.t('typing.one', { name: isolate(userIds[0]!) });
-  if (userIds.length === 2) return locale.t('typing.two', { a: isolate(userIds[0]!), b: isolate(userIds[1]!) });
+export function typingText(userIds: readonly string[], locale: RowLocale, names: Names = identity): string {
+  const name = (id: string) => isolate(names(id) || id);
+  if (userIds.length === 1) return locale.t('typing.one', { name: name(userIds[0]!) });
+  if (userIds.length === 2) return locale.t('typing.two', { a: name(userIds[0]!), b: name(userIds[1]!) });
   return locale.t('typing.several');
 }
-
 
 /** Folds text for matching: case and accents ignored ("Café" finds "cafe"). */
 export const fold = (text: string): string => text.normalize('NFKD').replace(/\p{M}/gu, '').toLocaleLowerCase();

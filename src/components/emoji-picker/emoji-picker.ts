@@ -3,7 +3,10 @@ import { styleProps } from '../directives/style-props.js';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
+import { stringsFor } from '../i18n/i18n.js';
+import { LocaleController } from '../i18n/locale-controller.js';
 import sharedStyles from '../styles/shared.styles.js';
+import { emojiPickerLabels } from './localized-labels.js';
 import {
   emojiGroup,
   entryOf,
@@ -198,7 +201,7 @@ const cancelIdle: (handle: number) => void =
 export class ImEmojiPicker extends LitElement {
   static override styles = [sharedStyles, styles];
 
-  /** Texts to show instead of the English defaults; any subset. */
+  /** Texts to show instead of those of the page's language (the `lang` around the picker); any subset. */
   @property({ attribute: false }) labels: EmojiPickerLabelsInput = {};
   /** `light` or `dark`; follows `prefers-color-scheme` when absent. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
@@ -260,9 +263,19 @@ export class ImEmojiPicker extends LitElement {
     if (this.scroller) this.scroller.scrollTop = 0;
   }
 
+  /** The picker's language: the nearest `lang` up the tree, else the browser's. */
+  private readonly locale = new LocaleController(this);
+  private textMemo: { key: string; labels: EmojiPickerLabelsInput; text: EmojiPickerLabels } | undefined;
+
   private get text(): EmojiPickerLabels {
     const given = this.labels ?? {};
-    return { ...DEFAULT_EMOJI_PICKER_LABELS, ...given, groups: { ...DEFAULT_EMOJI_PICKER_LABELS.groups, ...given.groups } };
+    // Until the language's table has loaded, the texts are English; then the picker re-renders.
+    const key = `${this.locale.locale}/${stringsFor(this.locale.locale) ? 'loaded' : 'loading'}`;
+    if (this.textMemo?.key === key && this.textMemo.labels === given) return this.textMemo.text;
+    const own = emojiPickerLabels((id) => this.locale.t(id));
+    const text = { ...DEFAULT_EMOJI_PICKER_LABELS, ...own, ...given, groups: { ...DEFAULT_EMOJI_PICKER_LABELS.groups, ...own.groups, ...given.groups } };
+    this.textMemo = { key, labels: given, text };
+    return text;
   }
 
   private recentSection(text: EmojiPickerLabels): Section | undefined {

@@ -136,24 +136,33 @@ export function quoteSnapshotText(quote: Quote, locale: ContentLocale): string {
 }
 
 /** A person as messages name them: "You" for the signed-in user, the system, else `names(id)`. */
-export function personName(userId: string, selfId: string, names: (userId: string) => string, locale: Translator): string {
-  if (userId === selfId && selfId !== '') return locale.t('common.you');
+export function personName(userId: string, selfId: string, names: (userId: string) => string, locale: Translator, object = false): string {
+  if (userId === selfId && selfId !== '') return locale.t(object ? 'common.youObject' : 'common.you');
   if (userId === SYSTEM_SENDER) return locale.t('conversation.system');
   return names(userId) || userId;
 }
 
-/** The line of a server tip: group created, members added, a member left; else its `text`. */
-export function tipText(message: CachedMessage, selfId: string, names: (userId: string) => string, locale: ContentLocale): string {
+/**
+ * The line of a server tip: group created, members added, a member left; else its `text`.
+ * `wrap` wraps each name (the list isolates them from the sentence's direction).
+ */
+export function tipText(
+  message: Pick<CachedMessage, 'senderId' | 'content'>,
+  selfId: string,
+  names: (userId: string) => string,
+  locale: ContentLocale,
+  wrap: (text: string) => string = (text) => text,
+): string {
   const body = record(message.content);
   const members = Array.isArray(body?.members) ? body.members.filter((m): m is string => typeof m === 'string') : [];
-  const name = (id: string) => personName(id, selfId, names, locale);
-  const list = (ids: readonly string[]) => locale.formatList(ids.map(name));
+  const name = (id: string, object = false) => wrap(personName(id, selfId, names, locale, object));
+  const list = (ids: readonly string[], object = false) => locale.formatList(ids.map((id) => name(id, object)));
   switch (body?.tip) {
     case 'group-created':
       return locale.t('tip.groupCreated', { name: name(message.senderId) });
     case 'members-joined': {
       const by = typeof body.by === 'string' ? body.by : message.senderId;
-      const params: Params = { names: list(members), name: name(by), count: members.length };
+      const params: Params = { names: list(members, true), name: name(by), count: members.length };
       return locale.t('tip.added', params);
     }
     case 'member-left':

@@ -6,7 +6,6 @@ import { copyText, QUICK_REACTIONS, typeOf } from './content.js';
 import { ImMessageActionEvent, type MessageAction } from './events.js';
 import { icon, infoIcon, plusIcon, smileIcon } from './icons.js';
 import type { ImMessage } from './message.js';
-import { emojiPickerLabels } from '../emoji-picker/localized-labels.js';
 
 /**
  * The actions of <im-message>, loaded the first time a message is hovered, focused or asked for
@@ -324,7 +323,6 @@ export class MessageMenu {
     >
       <im-emoji-picker
         theme=${this.pickerTheme ?? nothing}
-        .labels=${emojiPickerLabels(t)}
       ></im-emoji-picker>
     </div>`;
   }

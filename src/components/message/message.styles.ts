@@ -354,9 +354,9 @@ export default css`
   }
 
   .placeholder.audio {
-    inline-size: 16rem;
-    /* The player (2.5rem), a gap and the duration line. */
-    block-size: 3.8rem;
+    /* The voice player: play button, slider and time on one line. */
+    inline-size: 15rem;
+    block-size: 2.5rem;
   }
 
   .placeholder.video {
@@ -437,91 +437,6 @@ export default css`
 
   .custom-text {
     white-space: pre-wrap;
-  }
-
-  /* Upload progress */
-  .upload {
-    display: flex;
-    align-items: center;
-    gap: 0.5rem;
-    margin-block-start: 0.375rem;
-  }
-
-  .media .upload {
-    position: absolute;
-    inset-inline: 0.5rem;
-    inset-block-end: 0.5rem;
-    margin: 0;
-    padding: 4px;
-    padding-inline-start: 0.75rem;
-    border-radius: 999px;
-    background: rgb(0 0 0 / 0.6);
-    color: #fff;
-  }
-
-  .bar {
-    flex: 1;
-    block-size: 4px;
-    min-inline-size: 4rem;
-    border-radius: 2px;
-    background: color-mix(in srgb, currentColor 28%, transparent);
-    overflow: hidden;
-  }
-
-  .bar > span {
-    display: block;
-    block-size: 100%;
-    border-radius: inherit;
-    background: currentColor;
-    transition: inline-size 0.2s;
-  }
-
-  .bar[data-indeterminate] > span {
-    animation: indeterminate 1.2s ease-in-out infinite alternate;
-  }
-
-  @keyframes indeterminate {
-    from {
-      margin-inline-start: 0;
-    }
-    to {
-      margin-inline-start: 70%;
-    }
-  }
-
-  .cancel {
-    flex: none;
-    display: grid;
-    place-items: center;
-    inline-size: 1.75rem;
-    block-size: 1.75rem;
-    padding: 0;
-    border: 0;
-    border-radius: 50%;
-    background: color-mix(in srgb, currentColor 18%, transparent);
-    color: inherit;
-  }
-
-  /* Failed */
-  .failed {
-    display: flex;
-    flex-wrap: wrap;
-    align-items: center;
-    justify-content: flex-end;
-    gap: 0.25rem 0.5rem;
-    margin-block-start: 0.25rem;
-    font-size: 0.75rem;
-    color: var(--_danger);
-  }
-
-  .retry {
-    padding: 0.125rem 0.375rem;
-    border: 1px solid currentColor;
-    border-radius: 999px;
-    background: none;
-    color: inherit;
-    font-size: 0.75rem;
-    font-weight: 600;
   }
 
   /* Reactions */
@@ -614,14 +529,6 @@ export default css`
     .row.flash {
       animation: none;
       background: var(--_highlight);
-    }
-    .bar[data-indeterminate] > span {
-      animation: none;
-      inline-size: 100% !important;
-      opacity: 0.5;
-    }
-    .bar > span {
-      transition: none;
     }
   }
 `;

@@ -26,11 +26,11 @@ import {
   typeOf,
   videoBox,
 } from './content.js';
-import { ImMessageJumpEvent, ImMessageReactEvent, ImMessageRetryEvent } from './events.js';
-import { alertIcon, checkIcon, clockIcon, closeIcon, doubleCheckIcon, downloadIcon, fileIcon, infoIcon, plusIcon, smileIcon } from './icons.js';
+import { ImMessageJumpEvent, ImMessageReactEvent } from './events.js';
+import { alertIcon, checkIcon, clockIcon, doubleCheckIcon, downloadIcon, fileIcon, infoIcon, plusIcon, smileIcon } from './icons.js';
 import type { Anchor, MessageMenu } from './menu.js';
 import styles from './message.styles.js';
-import { tokenize } from './text.js';
+import { mentionsByName, tokenize } from './text.js';
 
 export * from './events.js';
 export { QUICK_REACTIONS } from './content.js';
@@ -51,29 +51,33 @@ export type MessageGrouping = 'single' | 'first' | 'middle' | 'last';
 
 const LONG_PRESS_MS = 500;
 
+/** A module of the element loaded on first use, once per page; a failed load (offline) is tried again next time. */
+function lazyModule<M>(load: () => Promise<M>): { value?: M; load(): Promise<M> } {
+  let loading: Promise<M> | undefined;
+  const module: { value?: M; load(): Promise<M> } = {
+    load: () =>
+      (loading ??= load().then(
+        (value) => (module.value = value),
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      )),
+  };
+  return module;
+}
+
 /**
  * The toolbar, the action menu, the quick reactions and the emoji-picker popover (menu.ts) load
- * on demand: once per page, the first time a message is hovered, focused or asked for its menu.
+ * on demand: the first time a message is hovered, focused or asked for its menu.
  */
-let menuModule: Promise<typeof import('./menu.js')> | undefined;
-const loadMenuModule = () =>
-  (menuModule ??= import('./menu.js').catch((error: unknown) => {
-    menuModule = undefined; // a later attempt tries again (the network may be back)
-    throw error;
-  }));
-
+const menuModule = lazyModule(() => import('./menu.js'));
 /** Voice messages, videos and locations (media.ts) load the first time one is shown. */
 type MediaModule = typeof import('./media.js');
-let mediaModule: MediaModule | undefined;
-let mediaLoading: Promise<MediaModule> | undefined;
-const loadMediaModule = () =>
-  (mediaLoading ??= import('./media.js').then(
-    (module) => (mediaModule = module),
-    (error: unknown) => {
-      mediaLoading = undefined;
-      throw error;
-    },
-  ));
+const mediaModule = lazyModule(() => import('./media.js'));
+/** Upload progress and the failed line (pending.ts) load the first time a message has either. */
+type PendingModule = typeof import('./pending.js');
+const pendingModule = lazyModule(() => import('./pending.js'));
 
 const isMedia = (type: MessageType): type is 'audio' | 'video' | 'location' => type === 'audio' || type === 'video' || type === 'location';
 
@@ -217,7 +221,8 @@ export class ImMessage extends LitElement {
 
   /** The toolbar is rendered once the message is hovered, touched or focused (60 messages stay light). */
   @state() private active = false;
-  @state() private progress: number | undefined;
+  /** @internal Upload progress (0–100) of a message being sent; undefined before the first report. */
+  @state() progress: number | undefined;
   @state() private lightbox: { src: string; alt: string; href: string } | undefined;
 
   /** @internal The element's language, for the on-demand modules. */
@@ -226,6 +231,8 @@ export class ImMessage extends LitElement {
   private menu: MessageMenu | undefined;
   /** The renderers of voice messages, videos and locations, once media.ts has loaded (and its styles are adopted). */
   private media: MediaModule | undefined;
+  /** Upload progress and the failed line, once pending.ts has loaded. */
+  private pending: PendingModule | undefined;
   /** Styles of on-demand modules adopted into the shadow root. */
   private readonly lateStyles: CSSResult[] = [];
   /** A menu is opening while menu.ts loads: the keys pressed meanwhile, applied once it is open. */
@@ -281,17 +288,19 @@ export class ImMessage extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('message') || changed.has('client')) this.syncUpload();
     const m = this.message;
-    if (m && !this.media && !m.recalled && isMedia(typeOf(m))) {
-      if (mediaModule) this.useMedia(mediaModule);
-      else loadMediaModule().then((module) => this.useMedia(module), () => undefined);
-    }
+    if (m && !this.media && !m.recalled && isMedia(typeOf(m))) this.use(mediaModule, (module) => (this.media = module));
+    if (m && !this.pending && (m.upload || m.status === 'failed')) this.use(pendingModule, (module) => (this.pending = module));
   }
 
-  private useMedia(module: MediaModule): void {
-    if (this.media) return;
-    this.adopt(module.styles);
-    this.media = module;
-    this.requestUpdate();
+  /** Uses an on-demand module once it has loaded (at once when it has): adopts its styles and re-renders. */
+  private use<M extends { styles: CSSResult }>(module: { value?: M; load(): Promise<M> }, set: (module: M) => void): void {
+    const apply = (value: M) => {
+      this.adopt(value.styles);
+      set(value);
+      this.requestUpdate();
+    };
+    if (module.value) apply(module.value);
+    else module.load().then(apply, () => undefined);
   }
 
   // ---- data helpers -------------------------------------------------------------------------
@@ -301,8 +310,13 @@ export class ImMessage extends LitElement {
     return this.locale.t(key, params);
   }
 
-  private nameOf(userId: string): string {
-    return personName(userId, this.selfId, this.names ?? identity, this.locale);
+  private nameOf(userId: string, object = false): string {
+    return personName(userId, this.selfId, this.names ?? identity, this.locale, object);
+  }
+
+  /** A text preview with its mentions by display name. */
+  private withNames(preview: string, type: MessageType, mentions?: readonly string[]): string {
+    return type === 'text' && this.names ? mentionsByName(preview, this.names, mentions, this.t('mention.all')) : preview;
   }
 
   private get displayName(): string {
@@ -388,7 +402,8 @@ export class ImMessage extends LitElement {
     this.previewKey = undefined;
   }
 
-  private cancelUpload(): void {
+  /** @internal */
+  cancelUpload(): void {
     const m = this.message;
     if (m && this.client) void this.client.messages.cancel(m.conversationId, m.clientMsgId).catch(() => undefined);
   }
@@ -404,7 +419,7 @@ export class ImMessage extends LitElement {
 
   /** The menu of this message, loading menu.ts first if needed. */
   private async loadMenu(): Promise<MessageMenu> {
-    const module = await loadMenuModule();
+    const module = await menuModule.load();
     if (!this.menu) {
       this.adopt(module.styles);
       this.menu = new module.MessageMenu(this);
@@ -578,7 +593,7 @@ export class ImMessage extends LitElement {
           </div>
           ${this.renderToolbar()}
         </div>
-        ${this.renderReactions(m)} ${own && m.status === 'failed' ? this.renderFailed(m) : nothing}
+        ${this.renderReactions(m)} ${own && m.status === 'failed' ? this.pending?.renderFailed(this, m) : nothing}
       </div>
       ${this.menu?.renderPopups()}
       ${this.lightbox
@@ -633,25 +648,6 @@ export class ImMessage extends LitElement {
     return html`<div class="text" part="text" dir="auto">${parts}${this.renderMeta(m)}</div>`;
   }
 
-  private renderProgress() {
-    const p = this.progress;
-    return html`<div class="upload">
-      <div
-        class="bar"
-        part="progress"
-        role="progressbar"
-        aria-label=${p === undefined ? this.t('status.sending') : this.t('upload.progress', { percent: Math.round(p) })}
-        aria-valuemin="0"
-        aria-valuemax="100"
-        aria-valuenow=${p === undefined ? nothing : Math.round(p)}
-        data-indeterminate=${p === undefined ? '' : nothing}
-      ><span ${styleProps({ 'inline-size': `${p ?? 30}%` })}></span></div>
-      <button class="cancel" type="button" aria-label=${this.t('upload.cancel')} title=${this.t('upload.cancel')} tabindex=${this.innerTab} @click=${this.cancelUpload}>
-        ${closeIcon()}
-      </button>
-    </div>`;
-  }
-
   private renderImage(m: CachedMessage, file: FileInfo | undefined) {
     const pending = !!m.upload;
     const small = file?.thumbnails?.small;
@@ -663,7 +659,7 @@ export class ImMessage extends LitElement {
       return html`<div class="image pending" ${styleProps(style)}>
           ${src ? html`<img src=${src} alt=${alt} width=${box.width} height=${box.height} decoding="async" />` : nothing}
         </div>
-        ${pending ? this.renderProgress() : nothing}${this.renderMeta(m, false, true)}`;
+        ${pending ? this.pending?.renderProgress(this) : nothing}${this.renderMeta(m, false, true)}`;
     }
     const src = this.fileUrl(small?.url ?? file.url);
     return html`<button
@@ -690,7 +686,7 @@ export class ImMessage extends LitElement {
     return html`${url
         ? html`<a class="card file" part="file" href=${url} download=${name} title=${this.t('file.download', { name })} tabindex=${this.innerTab}>${inner}</a>`
         : html`<div class="card file" part="file">${inner}</div>`}
-      ${m.upload ? this.renderProgress() : nothing}${this.renderMeta(m, false)}`;
+      ${m.upload ? this.pending?.renderProgress(this) : nothing}${this.renderMeta(m, false)}`;
   }
 
   /** Voice messages, videos (their files while uploading) and locations: from media.ts, else a placeholder of their size. */
@@ -729,10 +725,10 @@ export class ImMessage extends LitElement {
       preview = this.t('reply.recalled');
     } else if (live) {
       name = this.nameOf(live.senderId);
-      preview = previewText(typeOf(live), live.content, this.locale);
+      preview = this.withNames(previewText(typeOf(live), live.content, this.locale), typeOf(live), live.mentions ?? []);
     } else if (quote.senderId) {
       name = this.nameOf(quote.senderId);
-      preview = quoteSnapshotText(quote, this.locale);
+      preview = this.withNames(quoteSnapshotText(quote, this.locale), quote.type);
     } else {
       preview = this.t('reply.notFound');
     }
@@ -758,7 +754,7 @@ export class ImMessage extends LitElement {
         const mine = users.includes(this.selfId);
         const label = this.largeRoom
           ? this.t('reaction.count', { emoji, count: users.length })
-          : this.t('reaction.label', { emoji, names: this.locale.formatList(users.map((id) => this.nameOf(id))) });
+          : this.t('reaction.label', { emoji, names: this.locale.formatList(users.map((id) => this.nameOf(id, true))) });
         // The name is what the chip shows ("👍 2"); who reacted is its description.
         return html`<button
           class="reaction ${mine ? 'mine' : ''}"
@@ -815,18 +811,6 @@ export class ImMessage extends LitElement {
     return html`<span class="status" part="status" data-status=${status}
       >${icon}<span class=${status === 'read' ? 'status-text' : 'visually-hidden'}>${label}</span></span
     >`;
-  }
-
-  private renderFailed(m: CachedMessage) {
-    return html`<div class="failed" part="error">
-      <span>${m.error?.message ? this.t('status.failedReason', { reason: m.error.message }) : this.t('status.failed')}</span>
-      <button
-        class="retry"
-        type="button"
-        tabindex=${this.innerTab}
-        @click=${() => this.dispatchEvent(new ImMessageRetryEvent({ message: m }))}
-      >${this.t('common.retry')}</button>
-    </div>`;
   }
 }
 

@@ -86,3 +86,15 @@ export function tokenize(text: string, mentions: readonly string[] = []): TextTo
   flush();
   return tokens;
 }
+
+/**
+ * One-line text with its mentions written as display names ("@maria" → "@María"): `mentions` as
+ * the message carries them, or, for a quote that has no list, every `@id` that has a display name.
+ */
+export function mentionsByName(text: string, names: (userId: string) => string, mentions?: readonly string[], allLabel = 'all'): string {
+  const ids = mentions ?? [...text.matchAll(CANDIDATES)].flatMap((match) => (match[1] && names(match[1]) ? [match[1]] : []));
+  if (ids.length === 0) return text;
+  return tokenize(text, ids)
+    .map((token) => (token.kind === 'mention' ? `@${token.userId === MENTION_ALL ? allLabel : names(token.userId) || token.userId}` : token.text))
+    .join('');
+}

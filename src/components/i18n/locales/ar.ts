@@ -303,6 +303,8 @@ const ar: Strings = {
   "emoji.toneMedium": "متوسط",
   "emoji.toneMediumDark": "داكن متوسط",
   "emoji.toneDark": "داكن",
+  "common.youObject": "أنت",
+  "audio.failed": "تعذّر تشغيل الرسالة الصوتية. أعد المحاولة",
 };
 
 export default ar;

@@ -247,6 +247,8 @@ const de: Strings = {
   "emoji.toneMedium": "Mittel",
   "emoji.toneMediumDark": "Mitteldunkel",
   "emoji.toneDark": "Dunkel",
+  "common.youObject": "dich",
+  "audio.failed": "Die Sprachnachricht kann nicht abgespielt werden. Erneut versuchen",
 };
 
 export default de;

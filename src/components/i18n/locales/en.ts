@@ -177,8 +177,8 @@ const en = {
   // Group tips (system lines inside the chat); `count` is the number of names
   'tip.groupCreated': '{name} created the group',
   'tip.joined': '{name} joined',
-  'tip.added': { one: '{names} was added by {name}', other: '{names} were added by {name}' },
-  'tip.removed': { one: '{names} was removed by {name}', other: '{names} were removed by {name}' },
+  'tip.added': { one: '{name} added {names}', other: '{name} added {names}' },
+  'tip.removed': { one: '{name} removed {names}', other: '{name} removed {names}' },
   'tip.left': '{name} left',
   'tip.renamed': '{name} renamed the group to “{title}”',
   'tip.newOwner': '{name} is now the group owner',
@@ -267,6 +267,8 @@ const en = {
   "emoji.toneMedium": "Medium",
   "emoji.toneMediumDark": "Medium-dark",
   "emoji.toneDark": "Dark",
+  "common.youObject": "you",
+  "audio.failed": "The voice message cannot be played. Try again",
 } satisfies Record<string, Template>;
 
 export default en;

@@ -247,6 +247,8 @@ const es: Strings = {
   "emoji.toneMedium": "Medio",
   "emoji.toneMediumDark": "Oscuro medio",
   "emoji.toneDark": "Oscuro",
+  "common.youObject": "ti",
+  "audio.failed": "No se puede reproducir el mensaje de voz. Inténtalo de nuevo",
 };
 
 export default es;

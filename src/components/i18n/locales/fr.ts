@@ -247,6 +247,8 @@ const fr: Strings = {
   "emoji.toneMedium": "Moyen",
   "emoji.toneMediumDark": "Moyennement foncé",
   "emoji.toneDark": "Foncé",
+  "common.youObject": "vous",
+  "audio.failed": "Impossible de lire le message vocal. Réessayer",
 };
 
 export default fr;

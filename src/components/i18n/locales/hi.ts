@@ -244,6 +244,8 @@ const hi: Strings = {
   "emoji.toneMedium": "मध्यम",
   "emoji.toneMediumDark": "मध्यम-गहरा",
   "emoji.toneDark": "गहरा",
+  "common.youObject": "आप",
+  "audio.failed": "वॉइस संदेश नहीं चल सका। फिर से कोशिश करें",
 };
 
 export default hi;

@@ -244,6 +244,8 @@ const ja: Strings = {
   "emoji.toneMedium": "中間の肌",
   "emoji.toneMediumDark": "やや濃い肌",
   "emoji.toneDark": "濃い肌",
+  "common.youObject": "あなた",
+  "audio.failed": "ボイスメッセージを再生できません。もう一度お試しください",
 };
 
 export default ja;

@@ -247,6 +247,8 @@ const ko: Strings = {
   "emoji.toneMedium": "중간 피부색",
   "emoji.toneMediumDark": "약간 어두운 피부색",
   "emoji.toneDark": "어두운 피부색",
+  "common.youObject": "나",
+  "audio.failed": "음성 메시지를 재생할 수 없습니다. 다시 시도하세요",
 };
 
 export default ko;

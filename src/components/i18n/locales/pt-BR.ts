@@ -247,6 +247,8 @@ const ptBR: Strings = {
   "emoji.toneMedium": "Média",
   "emoji.toneMediumDark": "Média-escura",
   "emoji.toneDark": "Escura",
+  "common.youObject": "você",
+  "audio.failed": "Não foi possível reproduzir a mensagem de voz. Tente novamente",
 };
 
 export default ptBR;

@@ -283,6 +283,8 @@ const ru: Strings = {
   "emoji.toneMedium": "Средний",
   "emoji.toneMediumDark": "Умеренно тёмный",
   "emoji.toneDark": "Тёмный",
+  "common.youObject": "вас",
+  "audio.failed": "Не удаётся воспроизвести голосовое сообщение. Повторить",
 };
 
 export default ru;

@@ -244,6 +244,8 @@ const zhCN: Strings = {
   "emoji.toneMedium": "中等",
   "emoji.toneMediumDark": "中深色",
   "emoji.toneDark": "深色",
+  "common.youObject": "你",
+  "audio.failed": "无法播放语音消息，点击重试",
 };
 
 export default zhCN;

@@ -244,6 +244,8 @@ const zhTW: Strings = {
   "emoji.toneMedium": "中等",
   "emoji.toneMediumDark": "中深色",
   "emoji.toneDark": "深色",
+  "common.youObject": "你",
+  "audio.failed": "無法播放語音訊息，點擊重試",
 };
 
 export default zhTW;
