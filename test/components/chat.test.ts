@@ -74,7 +74,70 @@ describe('<im-provider> + <im-chat>', () => {
     await other.messages.send(other.conversationId, 'reply from peer');
     await until(() => ui.bubbles().at(-1)?.includes('reply from peer') === true, 'the live message');
     expect(ui.messages().at(-1)!.own).to.equal(false);
-    expect(ui.root.querySelector('[aria-live="polite"]')!.textContent).to.contain('reply from peer', 'announced politely');
+    await until(() => ui.root.querySelector('[aria-live="polite"]')!.textContent!.includes('reply from peer'), 'the polite announcement');
+  });
+
+  it('loading older history never moves what the reader looks at, and a far jump stays where the reader put it', async () => {
+    const { token } = await bindRoom();
+    const a = await peer(token);
+    const b = await peer(token);
+    // 160 messages of one to five lines, from two people: pages of 50 load as the reader scrolls up.
+    const texts = (who: string) => Array.from({ length: 80 }, (_, i) => `${who} ${i} ${'words '.repeat((i * 13) % 45)}`);
+    await Promise.all([a, b].map(async (c, n) => {
+      for (const text of texts(n ? 'b' : 'a')) await c.messages.send(c.conversationId, text);
+    }));
+    const ui = await mount(token);
+    await until(() => ui.messages().length > 5 && ui.list().isAtBottom, 'the newest messages');
+    const box = ui.list().shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    const frames = async (n: number) => {
+      for (let i = 0; i < n; i += 1) await new Promise((resolve) => requestAnimationFrame(resolve));
+    };
+    const count = () => ui.list().rows.length;
+
+    for (let round = 0; round < 2; round += 1) {
+      // Up near the top, then note a message in the lower part of the viewport.
+      // Just below the near-top zone first (nothing loads there), then up into it.
+      box.scrollTop = box.clientHeight + 200;
+      await frames(5);
+      box.scrollTop = Math.max(0, box.clientHeight - 150);
+      const top = box.getBoundingClientRect().top;
+      const onScreen = () =>
+        ui.messages().find((m) => {
+          const rect = m.getBoundingClientRect();
+          return rect.top - top > box.clientHeight * 0.3 && rect.bottom - top < box.clientHeight;
+        });
+      let noted = onScreen();
+      for (let i = 0; !noted && i < 5; i += 1) {
+        await frames(1);
+        noted = onScreen();
+      }
+      expect(noted, 'a message on screen').to.not.equal(undefined);
+      if (!noted) return;
+      const before = noted.getBoundingClientRect().top;
+      const rowsBefore = count();
+      let largest = 0;
+      for (let i = 0; i < 300 && count() === rowsBefore; i += 1) {
+        await frames(1);
+        largest = Math.max(largest, Math.abs(noted.getBoundingClientRect().top - before));
+      }
+      expect(count(), 'an older page arrived').to.be.greaterThan(rowsBefore);
+      for (let i = 0; i < 20; i += 1) {
+        await frames(1);
+        largest = Math.max(largest, Math.abs(noted.getBoundingClientRect().top - before));
+      }
+      expect(noted.isConnected, 'the noted message is still rendered').to.equal(true);
+      expect(largest, `round ${round}: the noted message never moved on screen`).to.be.lessThan(2);
+    }
+
+    // A jump by the scrollbar to where nothing is rendered: the view stays where the reader put it.
+    const target = Math.round(box.scrollHeight * 0.45);
+    box.scrollTop = target;
+    await frames(10);
+    expect(Math.abs(box.scrollTop - target), 'the view stays where the reader jumped').to.be.lessThan(2);
+    expect(ui.messages().some((m) => {
+      const rect = m.getBoundingClientRect();
+      return rect.bottom > box.getBoundingClientRect().top && rect.top < box.getBoundingClientRect().bottom;
+    }), 'messages are on screen there').to.equal(true);
   });
 
   it('renders message text as text, never as HTML', async () => {
@@ -97,6 +160,7 @@ describe('<im-provider> + <im-chat>', () => {
     ui.press('Enter');
     await until(() => ui.statusOf(ui.messages().at(-1)) === 'failed', 'the failed state');
     const last = ui.messages().at(-1)!.shadowRoot!;
+    await until(() => last.querySelector('[part="error"]') !== null, 'the failed line (its module loads on first use)');
     expect(last.querySelector('[part="error"]')!.textContent).to.contain('Not sent');
     expect(last.querySelector('button.retry')!.textContent!.trim()).to.equal('Retry');
   });

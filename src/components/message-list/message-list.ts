@@ -216,27 +216,42 @@ export class ImMessageList extends LitElement {
       const y = index < 0 ? 0 : this.tops[index]! - viewport / 2;
       [this.start, this.end] = this.windowFor(Math.max(0, y), viewport);
     } else if (this.scroller) {
-      // New rows: note what the reader looks at before they render. (After a resize the noted
-      // anchor is the right one: the rows have already moved in the page.)
-      if (changed.has('rows') || !this.anchor) this.captureAnchor();
+      // The anchor noted when the reader last scrolled is what they look at: rows added or
+      // grown since then (rows render their messages after the list) do not change that. Only
+      // a new reader, or an anchor row that is gone, takes a fresh one from the page.
+      if (!this.anchor || this.readerMoved() || (changed.has('rows') && this.indexOf(this.anchor.key) < 0)) this.captureAnchor();
       const anchorIndex = this.anchor ? this.indexOf(this.anchor.key) : -1;
       const scrollTop = anchorIndex >= 0 ? this.tops[anchorIndex]! - this.anchor!.offset : this.scroller.scrollTop;
       [this.start, this.end] = this.windowFor(Math.max(0, scrollTop), viewport);
     }
   }
 
-  /** Notes the first row at least partly visible and its offset from the viewport's top. */
+  /** The reader scrolled since this list last placed the view (or noted where it was). */
+  private readerMoved(): boolean {
+    return !!this.scroller && Math.abs(this.scroller.scrollTop - this.ownScrollTop) > 1;
+  }
+
+  /**
+   * Notes the first row at least partly visible and its offset from the viewport's top. When
+   * the reader jumped where nothing is rendered yet, the row the offsets place there is noted.
+   */
   private captureAnchor(): void {
     const scroller = this.scroller;
     if (!scroller) return;
-    const top = scroller.getBoundingClientRect().top;
+    this.ownScrollTop = scroller.scrollTop;
+    const box = scroller.getBoundingClientRect();
     for (const element of scroller.querySelectorAll<HTMLElement>('.row')) {
       const rect = element.getBoundingClientRect();
-      if (rect.bottom > top) {
-        this.anchor = { key: element.dataset.key!, offset: rect.top - top };
+      if (rect.bottom > box.top) {
+        if (rect.top >= box.bottom) break;
+        this.anchor = { key: element.dataset.key!, offset: rect.top - box.top };
         return;
       }
     }
+    this.rebuildTops();
+    const index = this.indexAt(scroller.scrollTop);
+    const row = this.rows[index];
+    this.anchor = row ? { key: row.key, offset: this.tops[index]! - scroller.scrollTop } : undefined;
   }
 
   protected override firstUpdated(): void {
@@ -291,20 +306,34 @@ export class ImMessageList extends LitElement {
         this.setAtBottom(scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= BOTTOM_SLACK);
       }
       this.pendingScroll = undefined;
-    } else if (this.anchor) {
-      // Where the anchor row really is now (estimates above it may be off): put it back.
-      const element = this.rowElement(this.anchor.key);
-      if (element) {
-        const moved = element.getBoundingClientRect().top - scroller.getBoundingClientRect().top - this.anchor.offset;
-        if (Math.abs(moved) >= 1) {
-          scroller.scrollTop += moved;
-          this.ownScrollTop = scroller.scrollTop;
-        }
-      } else {
-        const index = this.indexOf(this.anchor.key);
-        if (index >= 0) scroller.scrollTop = this.tops[index]! - this.anchor.offset;
+    } else if (this.anchor && !this.holdAnchor()) {
+      const index = this.indexOf(this.anchor.key);
+      if (index >= 0) {
+        scroller.scrollTop = this.tops[index]! - this.anchor.offset;
+        this.ownScrollTop = scroller.scrollTop;
       }
     }
+  }
+
+  /**
+   * Puts the anchor row back where the reader saw it, from where it really is now (estimates
+   * above it may be off, rows above may have grown). False when it is not rendered.
+   */
+  private holdAnchor(): boolean {
+    const scroller = this.scroller;
+    if (this.readerMoved()) {
+      // The reader scrolled and no frame has noted it yet: what they see now is the anchor.
+      this.captureAnchor();
+      return true;
+    }
+    const element = this.anchor && this.rowElement(this.anchor.key);
+    if (!element || !this.anchor) return false;
+    const moved = element.getBoundingClientRect().top - scroller.getBoundingClientRect().top - this.anchor.offset;
+    if (Math.abs(moved) >= 1) {
+      scroller.scrollTop += moved;
+      this.ownScrollTop = scroller.scrollTop;
+    }
+    return true;
   }
 
   /** scrollTop as last set by this list (not by the reader). */
@@ -347,6 +376,10 @@ export class ImMessageList extends LitElement {
       // Rows grew while the reader is at the end: stay there in this very frame.
       this.pinToBottom();
       this.pendingScroll = 'bottom';
+    } else if (this.pendingScroll === undefined) {
+      // Rows rendered or grew around what the reader looks at (messages render after the list,
+      // images load): keep it still in this very frame, before it is painted.
+      this.holdAnchor();
     }
     // Next frame: laying out again inside the observer's callback would loop it.
     if (!this.resizeFrame) {
@@ -364,7 +397,9 @@ export class ImMessageList extends LitElement {
     // back down); the window of rendered rows follows once a frame.
     const box = this.scroller;
     // Our own scrolling (pinning to the bottom as rows grow) says nothing about the reader.
-    if (box && Math.abs(box.scrollTop - this.ownScrollTop) > 1) {
+    if (box && this.readerMoved()) {
+      // What the reader scrolled to is what stays put from now on.
+      this.captureAnchor();
       const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight <= BOTTOM_SLACK;
       this.setAtBottom(atBottom);
       if (atBottom) this.newBelow = 0;
@@ -376,8 +411,6 @@ export class ImMessageList extends LitElement {
       this.frame = 0;
       const scroller = this.scroller;
       if (!scroller) return;
-      this.anchor = undefined;
-      this.captureAnchor();
       const [start, end] = this.windowFor(scroller.scrollTop, scroller.clientHeight);
       if (start !== this.start || end !== this.end) {
         this.start = start;
