@@ -207,7 +207,17 @@ export class IMClient extends Emitter<IMClientEvents> {
   uploadMaxBytes = 0;
   private readonly token: string;
   private ticket: string;
-  private readonly refreshTicket: (() => Promise<string>) | undefined;
+  private refresh: (() => Promise<string>) | undefined;
+
+  /** Resolves with a fresh ticket before the current one expires; may be set or replaced at any time. */
+  get refreshTicket(): (() => Promise<string>) | undefined {
+    return this.refresh;
+  }
+
+  set refreshTicket(refresh: (() => Promise<string>) | undefined) {
+    this.refresh = refresh;
+    this.scheduleRefresh();
+  }
   private ticketExpiresAt = 0;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** One refresh-and-reconnect after an "expired" refusal; reset once connected. */
@@ -253,7 +263,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     this.server = (options.server ?? defaultServer()).replace(/\/+$/, '');
     this.token = options.token ?? '';
     this.ticket = options.ticket ?? '';
-    this.refreshTicket = options.refreshTicket;
+    this.refresh = options.refreshTicket;
     this.userId = userId;
     this.classIdValue = this.mode === 'room' ? options.classId || null : null;
     this.roomId = this.mode === 'room' ? (roomIdOfToken(this.token) ?? '') : '';

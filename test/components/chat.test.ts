@@ -1,4 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/index.js';
 import type { ImChat } from '../../src/components/chat/chat.js';
 import type { ImMessage } from '../../src/components/message/message.js';
@@ -138,6 +139,50 @@ describe('<im-provider> + <im-chat>', () => {
       const rect = m.getBoundingClientRect();
       return rect.bottom > box.getBoundingClientRect().top && rect.top < box.getBoundingClientRect().bottom;
     }), 'messages are on screen there').to.equal(true);
+  });
+
+  it('searches the conversation on this device and shows the message picked', async () => {
+    const { token } = await bindRoom();
+    const other = await peer(token);
+    await other.messages.send(other.conversationId, 'The café agenda is ready');
+    for (let i = 0; i < 30; i += 1) await other.messages.send(other.conversationId, `filler ${i}`);
+    await other.messages.send(other.conversationId, 'Cafe opening moved to Friday');
+    const ui = await mount(token);
+    await until(() => ui.bubbles().some((text) => text.includes('Cafe opening')), 'the history');
+
+    const button = ui.root.querySelector<HTMLButtonElement>('button[part="search-button"]')!;
+    expect(button.getAttribute('aria-label')).to.equal('Search in this chat');
+    button.click();
+    await until(() => ui.root.querySelector('input[part="search-input"]') !== null, 'the search panel (loaded on first use)');
+    const input = ui.root.querySelector<HTMLInputElement>('input[part="search-input"]')!;
+    await until(() => ui.root.activeElement === input, 'focus in the field');
+    expect(ui.root.querySelector('.search-summary')!.textContent).to.equal('Searches the messages kept on this device');
+
+    await sendKeys({ type: 'cafe' });
+    const results = () => [...ui.root.querySelectorAll<HTMLElement>('[role="option"]')];
+    await until(() => results().length === 2, 'two results, accents and case ignored');
+    expect(ui.root.querySelector('.search-summary')!.textContent).to.equal('2 messages found');
+    expect(results().map((r) => r.querySelector('.result-text')!.textContent!.trim())).to.deep.equal(['Cafe opening moved to Friday', 'The café agenda is ready'], 'newest first');
+    expect([...results()[1]!.querySelectorAll('mark')].map((m) => m.textContent)).to.deep.equal(['café']);
+    expect(results()[0]!.querySelector('.result-name')!.textContent).to.equal(other.userId);
+    expect(input.getAttribute('aria-activedescendant')).to.equal('search-result-0');
+    await expect(ui.chat).to.be.accessible();
+
+    // Down to the older one, Enter: the panel closes and the chat shows that message, flashing.
+    await sendKeys({ press: 'ArrowDown' });
+    await until(() => input.getAttribute('aria-activedescendant') === 'search-result-1', 'the second result active');
+    await sendKeys({ press: 'Enter' });
+    await until(() => ui.root.querySelector('[part="search"]') === null, 'the panel to close');
+    await until(() => ui.messages().some((m) => m.highlighted && ui.bubbleOf(m).includes('café agenda')), 'the message shown and flashed');
+    await until(() => ui.root.activeElement === button, 'focus back on the search button');
+
+    // Escape closes it; nothing found says so.
+    button.click();
+    await until(() => ui.root.activeElement === ui.root.querySelector('input[part="search-input"]'), 'the field again');
+    await sendKeys({ type: 'zebra' });
+    await until(() => ui.root.querySelector('.search-summary')?.textContent === 'No messages found', 'nothing found');
+    await sendKeys({ press: 'Escape' });
+    await until(() => ui.root.querySelector('[part="search"]') === null, 'Escape closes');
   });
 
   it('renders message text as text, never as HTML', async () => {

@@ -64,6 +64,28 @@ describe('<im-provider> selection', () => {
   });
 });
 
+describe('<im-provider> tickets', () => {
+  it('hands a refresh-ticket hook set after connecting to the client it already has', async () => {
+    const userId = uniqueId('late');
+    const { ticket } = await ticketFor(userId);
+    const provider = await fixture<ImProvider>(html`<im-provider server=${testServer.server} ticket=${ticket}></im-provider>`);
+    const client = (provider as unknown as { provided: IMClient }).provided;
+    clients.push(client);
+    await connected(client);
+    expect(client.refreshTicket).to.equal(undefined);
+    let asked = 0;
+    provider.refreshTicket = async () => {
+      asked += 1;
+      return (await ticketFor(userId)).ticket;
+    };
+    await provider.updateComplete;
+    expect(client.refreshTicket).to.equal(provider.refreshTicket, 'the same hook, not a new client');
+    expect((provider as unknown as { provided: IMClient }).provided).to.equal(client);
+    expect(await client.refreshTicket!()).to.be.a('string');
+    expect(asked).to.equal(1);
+  });
+});
+
 describe('<im-provider> title badge and notifications', () => {
   const realVisibility = Object.getOwnPropertyDescriptor(Document.prototype, 'visibilityState')!;
   const setVisibility = (value: 'hidden' | 'visible') => {

@@ -165,7 +165,7 @@ describe('CCIMManager (CC live-class IM web API)', () => {
       };
     });
     // The facade has no API to cut the network; reach the client it wraps.
-    (im as unknown as { client: { simulateNetworkDrop(): void } }).client.simulateNetworkDrop();
+    (im as unknown as { session: { client: { simulateNetworkDrop(): void } } }).session.client.simulateNetworkDrop();
     await back;
     expect(seen).to.deep.equal(['reconnecting', 'reconnect']);
     const ack = await call((cb) => im.sendRoomMsg('still works', cb));

@@ -53,6 +53,25 @@ export default css`
     min-inline-size: 0;
   }
 
+  .search-button {
+    flex: none;
+    display: grid;
+    place-items: center;
+    inline-size: 2.25rem;
+    block-size: 2.25rem;
+    margin-inline-end: -0.5rem;
+    padding: 0;
+    border: 0;
+    border-radius: 50%;
+    background: none;
+    color: inherit;
+  }
+
+  .search-button:hover,
+  .search-button[aria-expanded='true'] {
+    background: color-mix(in srgb, currentColor 10%, transparent);
+  }
+
   h2 {
     margin: 0;
     font-size: 1rem;

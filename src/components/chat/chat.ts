@@ -19,6 +19,7 @@ import type { ImMessageActionEvent, ImMessageJumpEvent, ImMessageReactEvent, ImM
 import '../message-list/message-list.js';
 import type { ImMessageList, ListRow } from '../message-list/message-list.js';
 import type { DialogHost } from './dialogs.js';
+import type { ChatSearch } from './search.js';
 import sharedStyles from '../styles/shared.styles.js';
 import styles from './chat.styles.js';
 
@@ -147,6 +148,8 @@ export class ImChat extends LitElement {
   @state() private peerOnline: boolean | undefined;
   @state() private notice: string | undefined;
   @state() private announcement = '';
+  /** The search panel is open. */
+  @state() private searching = false;
   @state() private unreadFrom: number | undefined;
   @state() private unreadSeen = true;
   @state() private details: CachedMessage | undefined;
@@ -234,6 +237,8 @@ export class ImChat extends LitElement {
     this.unwatch();
     this.watched = key;
     this.conversation = undefined;
+    this.searchPanel?.reset();
+    this.searching = false;
     if (!client || !id || !this.isConnected) return;
     const offs: (() => void)[] = [];
     if (client.mode === 'user') {
@@ -336,6 +341,9 @@ export class ImChat extends LitElement {
     const keys = changed as Map<string, unknown>;
     if (keys.has('details') && this.details && !this.detailsDialog?.open) this.detailsDialog?.showModal();
     if (keys.has('confirming') && this.confirming && !this.confirmDialog?.open) this.confirmDialog?.showModal();
+    // Rows render from the chat's state (receipts, names, highlight): the list renders again
+    // whenever the chat does, and each message only when what it shows has changed.
+    this.list?.requestUpdate();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -621,6 +629,40 @@ export class ImChat extends LitElement {
     return nothing;
   }
 
+  private readonly newBelowLabel = (count: number): string => this.t('chat.newMessages', { count });
+
+  /** Search in the conversation: its own chunk, loaded the first time it opens. */
+  private searchPanel: ChatSearch | undefined;
+
+  private async openSearch(): Promise<void> {
+    if (!this.searchPanel) {
+      const { ChatSearch } = await import('./search.js');
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
+      const host = this;
+      const root = this.renderRoot as ShadowRoot;
+      this.searchPanel ??= new ChatSearch({
+        locale: this.locale,
+        nameOf: (userId) => this.nameOf(userId),
+        get names() {
+          return host.names;
+        },
+        client: () => this.connection.client,
+        conversationId: () => this.activeConversation,
+        update: () => this.requestUpdate(),
+        root: () => root,
+        jumpTo: (seq) => void this.jumpTo(seq),
+        closed: () => {
+          this.searching = false;
+          void this.updateComplete.then(() => root.querySelector<HTMLElement>('.search-button')?.focus());
+        },
+      });
+      if (!root.adoptedStyleSheets.includes(ChatSearch.styles.styleSheet!)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ChatSearch.styles.styleSheet!];
+    }
+    this.searching = true;
+    await this.updateComplete;
+    this.searchPanel.focus();
+  }
+
   /** The details and confirmation dialogs: their own chunk, loaded the first time one opens. */
   private dialogs: typeof import('./dialogs.js') | undefined;
 
@@ -665,6 +707,19 @@ export class ImChat extends LitElement {
             ${subtitle ? html`<p class="subtitle" part="subtitle" data-typing=${this.typers.length > 0}>${subtitle}</p>` : nothing}
           </div>
           <span class="state" part="state" data-state=${state} role="status"><span class="dot" aria-hidden="true"></span>${this.t(STATE_KEYS[state])}</span>
+          ${client && this.activeConversation
+            ? html`<button
+                class="search-button"
+                part="search-button"
+                type="button"
+                aria-label=${this.t('search.open')}
+                title=${this.t('search.open')}
+                aria-expanded=${this.searching ? 'true' : 'false'}
+                @click=${() => void this.openSearch()}
+              >
+                <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><circle cx="11" cy="11" r="6.5" /><path d="m16 16 4.5 4.5" /></svg>
+              </button>`
+            : nothing}
         </header>
         ${this.renderBanner()}
         <div class="body" @dragover=${(event: DragEvent) => event.preventDefault()} @drop=${this.onDrop}>
@@ -672,7 +727,7 @@ export class ImChat extends LitElement {
             part="log"
             .rows=${this.rows}
             .renderRow=${this.renderRow}
-            .newBelowLabel=${(count: number) => this.t('chat.newMessages', { count })}
+            .newBelowLabel=${this.newBelowLabel}
             label=${this.t('chat.log')}
             ?busy=${this.view.loading || this.olderState === 'loading'}
             @im-list-near-top=${() => void this.loadOlder()}
@@ -691,6 +746,7 @@ export class ImChat extends LitElement {
           ${this.view.loading && client && this.view.messages.length === 0
             ? html`<p class="loading" role="status">${this.t('chat.loadingMessages')}</p>`
             : nothing}
+          ${this.searching ? this.searchPanel?.render() : nothing}
         </div>
         <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
         ${this.notice ? html`<p class="banner" part="banner" data-kind="error" role="alert">${this.notice}</p>` : nothing}

@@ -92,6 +92,8 @@ export class ImProvider extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     const identityChanged =
       changed.has('server') || changed.has('token') || changed.has('ticket') || changed.has('userId') || changed.has('client');
+    // A hook set after the client was made is handed to it (the client reads it when it refreshes).
+    if (!identityChanged && changed.has('refreshTicket') && this.owned) this.owned.refreshTicket = this.refreshTicket;
     if (identityChanged) {
       this.replaceClient();
     } else if (changed.has('classId') && this.owned) {

@@ -1,7 +1,5 @@
-import type { JsonValue, SignalResult } from '../../protocol/models.js';
-import type { CachedMessage } from '../cache/types.js';
-import { IMClient } from '../client.js';
-import type { IMError } from '../errors.js';
+import type { JsonValue } from '../../protocol/models.js';
+import type { CCIMSession } from './cc-im-session.js';
 
 export interface CCIMOptions {
   token: string;
@@ -27,6 +25,16 @@ export interface CCIMMessage {
 
 export type CCIMCallback = (data?: unknown) => void;
 
+/** The callback properties of a CCIMManager, which its working part calls. */
+export interface CCIMCallbacks {
+  connect: CCIMCallback | null;
+  connect_error: CCIMCallback | null;
+  disconnect: CCIMCallback | null;
+  reconnecting: CCIMCallback | null;
+  reconnect: CCIMCallback | null;
+  onMessage: ((data: CCIMMessage) => void) | null;
+}
+
 /**
  * Drop-in for the CC live-class IM web client (`cc-im-manager`): same constructor, methods and
  * callback properties, backed by an IM Elements server.
@@ -37,7 +45,7 @@ export type CCIMCallback = (data?: unknown) => void;
  * im.connect = () => im.sendRoomMsg({ hello: 'world' });
  * im.initCCIM();
  */
-export class CCIMManager {
+export class CCIMManager implements CCIMCallbacks {
   connect: CCIMCallback | null = null;
   connect_error: CCIMCallback | null = null;
   disconnect: CCIMCallback | null = null;
@@ -47,77 +55,54 @@ export class CCIMManager {
 
   private readonly options: CCIMOptions;
   private classId: string | null;
-  private client: IMClient | undefined;
   private released = false;
+  private session: CCIMSession | undefined;
+  private loading: Promise<CCIMSession> | undefined;
 
   constructor(options: CCIMOptions) {
     this.options = { ...options };
     this.classId = options.classId ?? null;
   }
 
+  /**
+   * Runs `use` on the working part, loading it first (cc-im-session.ts, its own chunk): calls
+   * made meanwhile run in order once it is there. When it cannot load, `failed` reports it.
+   */
+  private withSession(use: (session: CCIMSession) => void, failed: (error: unknown) => void): void {
+    if (this.session) return use(this.session);
+    this.loading ??= import('./cc-im-session.js').then(({ CCIMSession }) => (this.session ??= new CCIMSession(this)));
+    this.loading.then(
+      (session) => {
+        if (!this.released) use(session);
+      },
+      (error: unknown) => {
+        this.loading = undefined;
+        failed(error);
+      },
+    );
+  }
+
+  private unavailable(callback?: (data: unknown) => void) {
+    return () => callback?.({ ok: false, error: { code: 'NOT_CONNECTED', message: 'the IM client could not be loaded' } });
+  }
+
   /** Connects; a second call closes the old connection and connects again. */
   initCCIM(): void {
     if (this.released) return;
-    this.client?.close();
-    const client = new IMClient({
-      token: this.options.token,
-      userId: this.options.userId,
-      classId: this.classId,
-      cache: 'memory',
-      ...(this.options.server !== undefined ? { server: this.options.server } : {}),
-    });
-    this.client = client;
-    client.on('state', ({ state, previous, reason }) => {
-      if (state === 'reconnecting' && previous !== 'reconnecting') this.reconnecting?.(undefined);
-      if ((state === 'reconnecting' || state === 'disconnected' || state === 'kicked') && previous === 'connected') {
-        this.disconnect?.(reason);
-      }
-    });
-    client.on('connected', ({ reconnect }) => (reconnect ? this.reconnect : this.connect)?.(undefined));
-    client.on('connect_error', (error: IMError) => this.connect_error?.(error.toJSON()));
-    client.on('message', (message: CachedMessage, { history }) => {
-      const data: CCIMMessage = {
-        content: message.content,
-        userId: message.senderId,
-        type: 'reliable',
-        time: message.time ?? message.createdAt,
-        ...(message.seq !== undefined ? { seq: message.seq } : {}),
-        ...(history ? { history: true } : {}),
-      };
-      this.onMessage?.(data);
-    });
-    client.on('signal', (signal) => {
-      if (signal.kind === 'online') return;
-      this.onMessage?.({
-        content: signal.content,
-        userId: signal.senderId,
-        type: signal.kind,
-        time: signal.time,
-      });
-    });
-    client.connect();
-  }
-
-  private deliver<T>(run: (client: IMClient) => Promise<T>, callback?: (data: unknown) => void): void {
-    const client = this.client;
-    if (!client) {
-      callback?.({ ok: false, error: { code: 'NOT_CONNECTED', message: 'call initCCIM() first' } });
-      return;
-    }
-    run(client).then(
-      (data) => callback?.({ ok: true, ...data }),
-      (error: IMError) => callback?.({ ok: false, error: typeof error.toJSON === 'function' ? error.toJSON() : String(error) }),
+    this.withSession(
+      (session) => session.init(this.options, this.classId),
+      () => this.connect_error?.({ code: 'NOT_CONNECTED', message: 'the IM client could not be loaded' }),
     );
   }
 
   /** Broadcast to everyone in the room, not stored. */
   sendRoomMsg(content: JsonValue, callback?: (data: unknown) => void): void {
-    this.deliver<SignalResult>((client) => client.broadcast(content), callback);
+    this.withSession((session) => session.sendRoomMsg(content, callback), this.unavailable(callback));
   }
 
   /** Send to the listed users (one id or an array), not stored. */
   sendCustomCommand(content: JsonValue, users: string | string[], callback?: (data: unknown) => void): void {
-    this.deliver<SignalResult>((client) => client.command(content, users), callback);
+    this.withSession((session) => session.sendCustomCommand(content, users, callback), this.unavailable(callback));
   }
 
   /** Broadcast (or send to the listed users) and store. */
@@ -127,29 +112,19 @@ export class CCIMManager {
     callback?: (data: unknown) => void,
   ): void {
     // Like the original, the users argument may be left out: sendReliableMessage(content, cb).
-    if (typeof users === 'function') {
-      callback = users;
-      users = undefined;
-    }
-    const recipients = users;
-    this.deliver(async (client) => {
-      const sent = await client.messages.send(client.conversationId, content, { users: recipients ?? null });
-      return { seq: sent.seq, time: sent.time };
-    }, callback);
+    const done = typeof users === 'function' ? users : callback;
+    this.withSession((session) => session.sendReliableMessage(content, users, callback), this.unavailable(done));
   }
 
   /** Changes the class (course session) for stored messages and history. */
   setClassId(classId: string): void {
     this.classId = classId || null;
-    void this.client?.setClassId(this.classId).catch(() => {
-      // Not connected: the new class is used from the next connection on.
-    });
+    this.session?.setClassId(this.classId);
   }
 
   /** Disconnects for good. */
   release(): void {
     this.released = true;
-    this.client?.close();
-    this.client = undefined;
+    this.session?.release();
   }
 }

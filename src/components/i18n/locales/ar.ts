@@ -305,6 +305,11 @@ const ar: Strings = {
   "emoji.toneDark": "داكن",
   "common.youObject": "أنت",
   "audio.failed": "تعذّر تشغيل الرسالة الصوتية. أعد المحاولة",
+  "search.open": "البحث في هذه الدردشة",
+  "search.label": "البحث في الرسائل",
+  "search.hint": "يبحث في الرسائل المحفوظة على هذا الجهاز",
+  "search.none": "لم يتم العثور على رسائل",
+  "search.count": {"zero":"لم يتم العثور على رسائل","one":"تم العثور على رسالة واحدة","two":"تم العثور على رسالتين","few":"تم العثور على {count} رسائل","many":"تم العثور على {count} رسالة","other":"تم العثور على {count} رسالة"},
 };
 
 export default ar;

@@ -249,6 +249,11 @@ const de: Strings = {
   "emoji.toneDark": "Dunkel",
   "common.youObject": "dich",
   "audio.failed": "Die Sprachnachricht kann nicht abgespielt werden. Erneut versuchen",
+  "search.open": "In diesem Chat suchen",
+  "search.label": "Nachrichten suchen",
+  "search.hint": "Durchsucht die auf diesem Gerät gespeicherten Nachrichten",
+  "search.none": "Keine Nachrichten gefunden",
+  "search.count": {"one":"{count} Nachricht gefunden","other":"{count} Nachrichten gefunden"},
 };
 
 export default de;

@@ -269,6 +269,11 @@ const en = {
   "emoji.toneDark": "Dark",
   "common.youObject": "you",
   "audio.failed": "The voice message cannot be played. Try again",
+  "search.open": "Search in this chat",
+  "search.label": "Search messages",
+  "search.hint": "Searches the messages kept on this device",
+  "search.none": "No messages found",
+  "search.count": {"one":"{count} message found","other":"{count} messages found"},
 } satisfies Record<string, Template>;
 
 export default en;

@@ -249,6 +249,11 @@ const es: Strings = {
   "emoji.toneDark": "Oscuro",
   "common.youObject": "ti",
   "audio.failed": "No se puede reproducir el mensaje de voz. Inténtalo de nuevo",
+  "search.open": "Buscar en este chat",
+  "search.label": "Buscar mensajes",
+  "search.hint": "Busca en los mensajes guardados en este dispositivo",
+  "search.none": "No se encontraron mensajes",
+  "search.count": {"one":"{count} mensaje encontrado","other":"{count} mensajes encontrados"},
 };
 
 export default es;

@@ -249,6 +249,11 @@ const fr: Strings = {
   "emoji.toneDark": "Foncé",
   "common.youObject": "vous",
   "audio.failed": "Impossible de lire le message vocal. Réessayer",
+  "search.open": "Rechercher dans cette discussion",
+  "search.label": "Rechercher des messages",
+  "search.hint": "Recherche dans les messages conservés sur cet appareil",
+  "search.none": "Aucun message trouvé",
+  "search.count": {"one":"{count} message trouvé","other":"{count} messages trouvés"},
 };
 
 export default fr;

@@ -246,6 +246,11 @@ const hi: Strings = {
   "emoji.toneDark": "गहरा",
   "common.youObject": "आप",
   "audio.failed": "वॉइस संदेश नहीं चल सका। फिर से कोशिश करें",
+  "search.open": "इस चैट में खोजें",
+  "search.label": "संदेश खोजें",
+  "search.hint": "इस डिवाइस पर रखे संदेशों में खोजता है",
+  "search.none": "कोई संदेश नहीं मिला",
+  "search.count": {"one":"{count} संदेश मिला","other":"{count} संदेश मिले"},
 };
 
 export default hi;

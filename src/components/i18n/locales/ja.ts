@@ -246,6 +246,11 @@ const ja: Strings = {
   "emoji.toneDark": "濃い肌",
   "common.youObject": "あなた",
   "audio.failed": "ボイスメッセージを再生できません。もう一度お試しください",
+  "search.open": "このチャットを検索",
+  "search.label": "メッセージを検索",
+  "search.hint": "この端末に保存されたメッセージを検索します",
+  "search.none": "メッセージが見つかりません",
+  "search.count": {"other":"{count} 件のメッセージが見つかりました"},
 };
 
 export default ja;

@@ -249,6 +249,11 @@ const ko: Strings = {
   "emoji.toneDark": "어두운 피부색",
   "common.youObject": "나",
   "audio.failed": "음성 메시지를 재생할 수 없습니다. 다시 시도하세요",
+  "search.open": "이 채팅에서 검색",
+  "search.label": "메시지 검색",
+  "search.hint": "이 기기에 저장된 메시지를 검색합니다",
+  "search.none": "메시지를 찾을 수 없습니다",
+  "search.count": {"other":"메시지 {count}개를 찾았습니다"},
 };
 
 export default ko;

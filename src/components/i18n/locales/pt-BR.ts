@@ -249,6 +249,11 @@ const ptBR: Strings = {
   "emoji.toneDark": "Escura",
   "common.youObject": "você",
   "audio.failed": "Não foi possível reproduzir a mensagem de voz. Tente novamente",
+  "search.open": "Pesquisar nesta conversa",
+  "search.label": "Pesquisar mensagens",
+  "search.hint": "Pesquisa as mensagens guardadas neste dispositivo",
+  "search.none": "Nenhuma mensagem encontrada",
+  "search.count": {"one":"{count} mensagem encontrada","other":"{count} mensagens encontradas"},
 };
 
 export default ptBR;

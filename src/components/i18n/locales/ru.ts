@@ -285,6 +285,11 @@ const ru: Strings = {
   "emoji.toneDark": "Тёмный",
   "common.youObject": "вас",
   "audio.failed": "Не удаётся воспроизвести голосовое сообщение. Повторить",
+  "search.open": "Поиск в этом чате",
+  "search.label": "Поиск сообщений",
+  "search.hint": "Поиск по сообщениям, сохранённым на этом устройстве",
+  "search.none": "Сообщения не найдены",
+  "search.count": {"one":"Найдено {count} сообщение","few":"Найдено {count} сообщения","many":"Найдено {count} сообщений","other":"Найдено {count} сообщения"},
 };
 
 export default ru;

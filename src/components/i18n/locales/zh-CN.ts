@@ -246,6 +246,11 @@ const zhCN: Strings = {
   "emoji.toneDark": "深色",
   "common.youObject": "你",
   "audio.failed": "无法播放语音消息，点击重试",
+  "search.open": "搜索聊天记录",
+  "search.label": "搜索消息",
+  "search.hint": "搜索保存在此设备上的消息",
+  "search.none": "未找到消息",
+  "search.count": {"other":"找到 {count} 条消息"},
 };
 
 export default zhCN;

@@ -246,6 +246,11 @@ const zhTW: Strings = {
   "emoji.toneDark": "深色",
   "common.youObject": "你",
   "audio.failed": "無法播放語音訊息，點擊重試",
+  "search.open": "搜尋聊天記錄",
+  "search.label": "搜尋訊息",
+  "search.hint": "搜尋儲存在此裝置上的訊息",
+  "search.none": "找不到訊息",
+  "search.count": {"other":"找到 {count} 則訊息"},
 };
 
 export default zhTW;
