@@ -53,13 +53,14 @@ export default css`
     min-inline-size: 0;
   }
 
-  .search-button {
+  /* The header's search button, and the search panel's close button. */
+  .search-button,
+  .icon-button {
     flex: none;
     display: grid;
     place-items: center;
     inline-size: 2.25rem;
     block-size: 2.25rem;
-    margin-inline-end: -0.5rem;
     padding: 0;
     border: 0;
     border-radius: 50%;
@@ -67,8 +68,13 @@ export default css`
     color: inherit;
   }
 
+  .search-button {
+    margin-inline-end: -0.5rem;
+  }
+
   .search-button:hover,
-  .search-button[aria-expanded='true'] {
+  .search-button[aria-expanded='true'],
+  .icon-button:hover {
     background: color-mix(in srgb, currentColor 10%, transparent);
   }
 

@@ -64,23 +64,6 @@ export class ChatSearch {
       font: inherit;
     }
 
-    .search-bar .icon-button {
-      flex: none;
-      display: grid;
-      place-items: center;
-      inline-size: 2.25rem;
-      block-size: 2.25rem;
-      padding: 0;
-      border: 0;
-      border-radius: 50%;
-      background: none;
-      color: inherit;
-    }
-
-    .search-bar .icon-button:hover {
-      background: color-mix(in srgb, currentColor 10%, transparent);
-    }
-
     .search-summary {
       margin: 0;
       padding: 0.5rem 1rem 0.25rem;
