@@ -24,7 +24,7 @@ import {
   type UserSessionInfo,
 } from '../protocol/models.js';
 import { cacheName, DexieCache } from './cache/dexie-cache.js';
-import { MemoryCache } from './cache/memory-cache.js';
+import { lazyCache } from './cache/lazy-cache.js';
 import {
   classKeyOf,
   fromStored,
@@ -271,7 +271,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     const cache = options.cache ?? 'indexeddb';
     this.cache =
       cache === 'memory' || (cache === 'indexeddb' && typeof indexedDB === 'undefined')
-        ? new MemoryCache()
+        ? lazyCache(() => import('./cache/memory-cache.js').then(({ MemoryCache }) => new MemoryCache()))
         : cache === 'indexeddb'
           ? new DexieCache(cacheName(this.server, this.userId))
           : cache;
