@@ -21,6 +21,8 @@ import {
   type Strings,
   type Template,
 } from '../../src/components/i18n/index.js';
+// The English texts of the on-demand parts, so that the English table is whole here.
+import '../../src/components/i18n/locales/en-more.js';
 
 /** A minimal element that renders one string through the controller, the way real elements do. */
 class I18nProbe extends LitElement {

@@ -2,6 +2,7 @@ import { css, html, nothing } from 'lit';
 import type { CachedConversation, CachedMessage } from '../../sdk/cache/types.js';
 import { receiptsOf } from '../../sdk/cache/types.js';
 import type { StringKey } from '../i18n/types.js';
+import '../i18n/locales/en-more.js';
 
 /** What the dialogs read from and do to the chat that shows them. */
 export interface DialogHost {

@@ -5,6 +5,7 @@ import { cached } from '../i18n/intl.js';
 import type { LocaleController } from '../i18n/locale-controller.js';
 import { previewText, typeOf } from '../message/content.js';
 import { mentionsByName } from '../message/text.js';
+import '../i18n/locales/en-more.js';
 
 /** What the search panel reads from and does to the chat that shows it. */
 export interface SearchHost {

@@ -2,6 +2,7 @@ import type { CachedMessage } from '../../sdk/cache/types.js';
 import type { IMClient } from '../../sdk/client.js';
 import type { Params } from '../i18n/types.js';
 import type { ComposerKey } from './strings.js';
+import '../i18n/locales/en-more.js';
 
 /** What sending files needs of the composer. */
 export interface AttachHost {

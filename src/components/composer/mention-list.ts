@@ -4,6 +4,7 @@ import { styleProps } from '../directives/style-props.js';
 import { hueOf } from '../styles/avatar.js';
 import type { Params } from '../i18n/types.js';
 import type { ComposerKey } from './strings.js';
+import '../i18n/locales/en-more.js';
 
 /** What the mention list shows and does, from the composer that owns it. */
 export interface MentionListHost {

@@ -6,6 +6,7 @@ import styles from './dialogs.styles.js';
 import type { ListHost } from './list-host.js';
 import { noticeFor, renderNotice, type Notice } from './notice.js';
 import { isolate, isUserId, parseMemberIds } from './row-text.js';
+import '../i18n/locales/en-more.js';
 
 type Tab = 'direct' | 'group';
 

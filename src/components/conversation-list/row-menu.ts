@@ -5,6 +5,7 @@ import type { ListHost } from './list-host.js';
 import { noticeFor } from './notice.js';
 import styles from './row-menu.styles.js';
 import { isolate } from './row-text.js';
+import '../i18n/locales/en-more.js';
 
 type Action = 'pin' | 'mute' | 'read' | 'delete';
 

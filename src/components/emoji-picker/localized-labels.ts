@@ -1,5 +1,6 @@
 import type { StringKey } from '../i18n/types.js';
 import type { EmojiPickerLabelsInput } from './emoji-picker.js';
+import '../i18n/locales/en-more.js';
 
 /** The emoji picker's texts in an element's language (the composer's, a message's): loaded with the picker, not the embed. */
 export function emojiPickerLabels(t: (key: StringKey) => string): EmojiPickerLabelsInput {

@@ -68,7 +68,17 @@ export function isRtl(locale: string): boolean {
   return RTL_LANGUAGES.has(locale.split(/[-_]/)[0].toLowerCase());
 }
 
-const tables = new Map<SupportedLocale, Strings>([['en', en]]);
+/**
+ * The English table: the texts of the embed, and those of the on-demand parts once one of them
+ * has loaded (locales/en-more.ts adds them). Only those parts show their texts.
+ */
+const english: Record<string, Template> = { ...en };
+const tables = new Map<SupportedLocale, Strings>([['en', english as Strings]]);
+
+/** Adds the English texts an on-demand part brings. */
+export function addEnglish(more: Record<string, Template>): void {
+  Object.assign(english, more);
+}
 const pending = new Map<SupportedLocale, Promise<Strings>>();
 
 /** The table if it is already loaded, for rendering without waiting. */

@@ -1,4 +1,8 @@
 import type en from './locales/en.js';
+import type more from './locales/en-more.js';
+
+/** Every English text: those of the embed and those the on-demand parts bring. */
+type English = typeof en & typeof more;
 
 /**
  * A plural message, picked by the `count` param through `Intl.PluralRules` of the table's
@@ -22,7 +26,7 @@ export type Template = string | Plural;
  * The shape every table must have: exactly the English keys, and a plural wherever English
  * has one. A table typed as `Strings` fails to compile when it misses or adds a key.
  */
-export type Strings = { readonly [K in keyof typeof en]: (typeof en)[K] extends string ? string : Plural };
+export type Strings = { readonly [K in keyof English]: English[K] extends string ? string : Plural };
 
 export type StringKey = keyof Strings;
 

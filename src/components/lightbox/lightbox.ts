@@ -4,6 +4,7 @@ import { LocaleController } from '../i18n/locale-controller.js';
 import { ImLightboxCloseEvent } from '../message/events.js';
 import sharedStyles from '../styles/shared.styles.js';
 import styles from './lightbox.styles.js';
+import '../i18n/locales/en-more.js';
 
 export { ImLightboxCloseEvent } from '../message/events.js';
 

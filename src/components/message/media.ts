@@ -6,6 +6,7 @@ import { cached } from '../i18n/intl.js';
 import { fileOf, numberOf, stringOf, videoBox } from './content.js';
 import { icon } from './icons.js';
 import type { ImMessage } from './message.js';
+import '../i18n/locales/en-more.js';
 
 /**
  * Voice messages, videos and locations of <im-message>, loaded the first time one is shown

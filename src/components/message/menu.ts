@@ -6,6 +6,7 @@ import { copyText, QUICK_REACTIONS, typeOf } from './content.js';
 import { ImMessageActionEvent, type MessageAction } from './events.js';
 import { icon, infoIcon, plusIcon, smileIcon } from './icons.js';
 import type { ImMessage } from './message.js';
+import '../i18n/locales/en-more.js';
 
 /**
  * The actions of <im-message>, loaded the first time a message is hovered, focused or asked for

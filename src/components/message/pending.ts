@@ -4,6 +4,7 @@ import { styleProps } from '../directives/style-props.js';
 import { ImMessageRetryEvent } from './events.js';
 import { closeIcon } from './icons.js';
 import type { ImMessage } from './message.js';
+import '../i18n/locales/en-more.js';
 
 /**
  * The upload progress bar (with cancel) and the line under a failed message (with Retry) of

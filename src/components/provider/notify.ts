@@ -3,6 +3,7 @@ import { previewOf } from '../../protocol/preview.js';
 import type { CachedMessage } from '../../sdk/cache/types.js';
 import type { IMClient } from '../../sdk/client.js';
 import { LocaleController } from '../i18n/locale-controller.js';
+import '../i18n/locales/en-more.js';
 
 /** What the notifier needs of <im-provider>. */
 interface NotifierHost extends ReactiveControllerHost, HTMLElement {
