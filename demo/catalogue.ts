@@ -184,6 +184,18 @@ async function composers(maria: IMClient, data: CatalogueData): Promise<void> {
   relook();
 }
 
+/** Opens a chat's search with a query, without the page scrolling to its field. */
+async function searchQuietly(chat: ImChat, query: string): Promise<void> {
+  // Once the chat holds the conversation's newest messages (the search reads this device's cache).
+  for (let tries = 0; tries < 100 && (chat.shadowRoot?.querySelector('im-message-list')?.rows.length ?? 0) < 8; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const { scrollX, scrollY } = window;
+  await chat.openSearch(query);
+  (chat.shadowRoot?.activeElement as HTMLElement | null)?.blur();
+  window.scrollTo(scrollX, scrollY);
+}
+
 /** Another session of María's: loaded, then cut off, with a text and a photo waiting in its outbox. */
 async function offlineChat(data: CatalogueData): Promise<void> {
   const offline = await userClient(VIEWER);
@@ -268,6 +280,7 @@ async function main(): Promise<void> {
   const data = await seedCatalogue(maria, (text) => (status.textContent = text));
   use('maria', maria, data);
   for (const chat of stage.querySelectorAll<ImChat>('im-chat[data-scroll]')) void scrollChat(chat, chat.dataset.scroll!);
+  for (const chat of stage.querySelectorAll<ImChat>('im-chat[data-search]')) await searchQuietly(chat, chat.dataset.search!);
   await composers(maria, data);
   const offline = part('chat-states', 'the offline chat', () => offlineChat(data));
 

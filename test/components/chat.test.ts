@@ -183,6 +183,11 @@ describe('<im-provider> + <im-chat>', () => {
     await until(() => ui.root.querySelector('.search-summary')?.textContent === 'No messages found', 'nothing found');
     await sendKeys({ press: 'Escape' });
     await until(() => ui.root.querySelector('[part="search"]') === null, 'Escape closes');
+
+    // The page can open it with a query.
+    await ui.chat.openSearch('agenda');
+    await until(() => results().length === 1, 'the result for the given query');
+    expect((ui.root.querySelector('input[part="search-input"]') as HTMLInputElement).value).to.equal('agenda');
   });
 
   it('renders message text as text, never as HTML', async () => {

@@ -88,6 +88,20 @@ describe('<im-message-list>', () => {
     expect(element.shadowRoot!.querySelector('.new-below')).to.equal(null);
   });
 
+  it('a scroll of the reader counts even when new rows come before its scroll event', async () => {
+    const element = await list(rows(1, 300));
+    await settle(element);
+    expect(element.isAtBottom).to.equal(true);
+    const box = scroller(element);
+    // In one task: the reader scrolls up, and a new row arrives (its update runs before the scroll event).
+    box.scrollTop = 200;
+    element.rows = [...element.rows, ...rows(301, 301)];
+    await settle(element);
+    expect(element.isAtBottom, 'the reader is not pulled back to the end').to.equal(false);
+    expect(Math.abs(box.scrollTop - 200), 'still where the reader scrolled (rows measured there may differ from estimates)').to.be.lessThan(100);
+    expect(element.shadowRoot!.querySelector('.new-below')?.textContent).to.contain('1 new messages');
+  });
+
   it('scrolls to a far row on request and asks for older rows near the top', async () => {
     const element = await list(rows(1, 2000));
     await settle(element);

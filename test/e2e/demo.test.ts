@@ -99,6 +99,7 @@ describe('the demo pages', () => {
     await frame('chat-offline').locator('im-message .row[data-status="sending"]').first().waitFor();
     await frame('chat-empty').locator('im-chat .state[data-state="connected"]').waitFor();
     await frame('chat-signed-out').locator('[part="banner"]').waitFor();
+    await frame('chat-search').locator('[part="search"] [role="option"] mark').first().waitFor();
 
     // Composers: reply, edit and the four disabled reasons.
     await frame('composer-reply').locator('[part="reply-banner"]').waitFor();

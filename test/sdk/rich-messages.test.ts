@@ -169,9 +169,9 @@ describe('history gaps and drafts', () => {
     const bobId = uniqueId('bob');
     const bob = await client(bobId);
     const direct = await alice.conversations.openDirect(bobId);
+    // Bob's first device gets the whole history into its cache (live, or loaded: whichever is first).
+    const seen = nextEvent(bob, 'message', (m) => m.seq === 60, 20_000);
     for (let i = 1; i <= 60; i += 1) await alice.messages.send(direct.id, `message ${i}`);
-    // Bob's first device loads the whole history into its cache.
-    const seen = nextEvent(bob, 'message', (m) => m.seq === 60);
     const off = bob.messages.observe(direct.id, 60, () => undefined);
     await seen;
     expect((await bob.messages.loadOlder(direct.id, 11, 50)).hasMore).to.equal(false);

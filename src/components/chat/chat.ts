@@ -634,7 +634,8 @@ export class ImChat extends LitElement {
   /** Search in the conversation: its own chunk, loaded the first time it opens. */
   private searchPanel: ChatSearch | undefined;
 
-  private async openSearch(): Promise<void> {
+  /** Opens the search in this conversation (the messages kept on this device), searching `query` if given. */
+  async openSearch(query?: string): Promise<void> {
     if (!this.searchPanel) {
       const { ChatSearch } = await import('./search.js');
       // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -659,6 +660,7 @@ export class ImChat extends LitElement {
       if (!root.adoptedStyleSheets.includes(ChatSearch.styles.styleSheet!)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, ChatSearch.styles.styleSheet!];
     }
     this.searching = true;
+    if (query !== undefined) this.searchPanel.find(query);
     await this.updateComplete;
     this.searchPanel.focus();
   }

@@ -140,6 +140,12 @@ export class ChatSearch {
 
   constructor(private readonly host: SearchHost) {}
 
+  /** Searches `query` as if typed. */
+  find(query: string): void {
+    this.query = query;
+    void this.search();
+  }
+
   /** Focuses the field (after the panel rendered). */
   focus(): void {
     this.host.root().querySelector<HTMLInputElement>('#search-input')?.focus();

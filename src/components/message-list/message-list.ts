@@ -191,6 +191,9 @@ export class ImMessageList extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // A scroll of the reader's whose event has not come yet counts before anything is placed
+    // (while the page still shows the rows it scrolled through).
+    if (this.scroller && this.pendingScroll !== 'bottom' && this.readerMoved()) this.noteReaderScroll();
     if (changed.has('rows')) {
       this.topsDirty = true;
       const keys = new Set(this.rows.map((row) => row.key));
@@ -219,11 +222,26 @@ export class ImMessageList extends LitElement {
       // The anchor noted when the reader last scrolled is what they look at: rows added or
       // grown since then (rows render their messages after the list) do not change that. Only
       // a new reader, or an anchor row that is gone, takes a fresh one from the page.
-      if (!this.anchor || this.readerMoved() || (changed.has('rows') && this.indexOf(this.anchor.key) < 0)) this.captureAnchor();
+      if (!this.anchor || (changed.has('rows') && this.indexOf(this.anchor.key) < 0)) this.captureAnchor();
       const anchorIndex = this.anchor ? this.indexOf(this.anchor.key) : -1;
       const scrollTop = anchorIndex >= 0 ? this.tops[anchorIndex]! - this.anchor!.offset : this.scroller.scrollTop;
       [this.start, this.end] = this.windowFor(Math.max(0, scrollTop), viewport);
     }
+  }
+
+  /**
+   * The reader scrolled: what they scrolled to is what stays put from now on, and whether they
+   * are at the end. Noted by the scroll event, or earlier by whatever runs first (an update, a
+   * resize) once the scroll position is not where this list left it.
+   */
+  private noteReaderScroll(): void {
+    const box = this.scroller;
+    this.captureAnchor();
+    const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight <= BOTTOM_SLACK;
+    this.setAtBottom(atBottom);
+    if (atBottom) this.newBelow = 0;
+    // The reader moved away: a pin to the bottom still waiting for a frame no longer applies.
+    else if (this.pendingScroll === 'bottom') this.pendingScroll = undefined;
   }
 
   /** The reader scrolled since this list last placed the view (or noted where it was). */
@@ -322,8 +340,8 @@ export class ImMessageList extends LitElement {
   private holdAnchor(): boolean {
     const scroller = this.scroller;
     if (this.readerMoved()) {
-      // The reader scrolled and no frame has noted it yet: what they see now is the anchor.
-      this.captureAnchor();
+      // The reader scrolled and no event has told it yet: what they see now is the anchor.
+      this.noteReaderScroll();
       return true;
     }
     const element = this.anchor && this.rowElement(this.anchor.key);
@@ -368,6 +386,7 @@ export class ImMessageList extends LitElement {
       }
     }
     if (!changed) return;
+    if (this.pendingScroll !== 'bottom' && this.readerMoved()) this.noteReaderScroll();
     // Heights above the reader changed (measured, images loaded): keep the anchor still.
     // The anchor noted before these rows grew is where the reader was looking; keep that one.
     if (!this.atBottom && this.pendingScroll === undefined && !this.anchor) this.captureAnchor();
@@ -397,15 +416,7 @@ export class ImMessageList extends LitElement {
     // back down); the window of rendered rows follows once a frame.
     const box = this.scroller;
     // Our own scrolling (pinning to the bottom as rows grow) says nothing about the reader.
-    if (box && this.readerMoved()) {
-      // What the reader scrolled to is what stays put from now on.
-      this.captureAnchor();
-      const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight <= BOTTOM_SLACK;
-      this.setAtBottom(atBottom);
-      if (atBottom) this.newBelow = 0;
-      // The reader moved away: a pin to the bottom still waiting for a frame no longer applies.
-      else if (this.pendingScroll === 'bottom') this.pendingScroll = undefined;
-    }
+    if (box && this.readerMoved()) this.noteReaderScroll();
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
