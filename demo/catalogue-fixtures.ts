@@ -6,7 +6,7 @@ import type { UserId } from '../src/protocol/models.js';
 import type { CachedMessage } from '../src/sdk/cache/types.js';
 import type { IMClient } from '../src/sdk/client.js';
 import { planPdf, posterPng } from './media.js';
-import { nameOf } from './shared.js';
+import { avatarOf, nameOf } from './shared.js';
 import { VIEWER } from './catalogue-seed.js';
 
 let counter = 0;
@@ -74,6 +74,7 @@ function element(m: CachedMessage, options: Options = {}): ImMessage {
   const el = document.createElement('im-message');
   el.message = m;
   el.names = nameOf;
+  el.avatars = avatarOf;
   el.selfId = VIEWER;
   el.own = options.own ?? m.senderId === VIEWER;
   el.senderName = nameOf(m.senderId);

@@ -11,7 +11,7 @@ import { IMClient } from '../src/sdk/client.js';
 import { messageFixtures, pretendRetry } from './catalogue-fixtures.js';
 import { crowdClients, crowdSay, ROOM, seedCatalogue, seedRoom, userClient, VIEWER, type CatalogueData } from './catalogue-seed.js';
 import { posterPng } from './media.js';
-import { applyLookAll, demoRoomToken, demoTicket, nameOf, nextConnected, setUpHeader, showError, type Controls } from './shared.js';
+import { applyLookAll, avatarOf, demoRoomToken, demoTicket, nameOf, nextConnected, setUpHeader, showError, type Controls } from './shared.js';
 
 const stage = document.querySelector<HTMLElement>('#stage')!;
 const status = document.querySelector<HTMLElement>('#seed-status')!;
@@ -78,9 +78,13 @@ function renderCustom(message: CachedMessage): unknown {
 
 for (const chat of stage.querySelectorAll<ImChat>('im-chat')) {
   chat.names = nameOf;
+  chat.avatars = avatarOf;
   chat.renderCustom = renderCustom;
 }
-for (const list of stage.querySelectorAll('im-conversation-list')) list.names = nameOf;
+for (const list of stage.querySelectorAll('im-conversation-list')) {
+  list.names = nameOf;
+  list.avatars = avatarOf;
+}
 
 // ---- wiring clients to the frames -----------------------------------------------------------------
 

@@ -1,10 +1,12 @@
 // The playground: Alice, Bob and Carol signed in side by side, each with a conversation list and
 // a chat, already in a direct chat and in the group "Design team", so a visitor can chat at once.
 import '../src/index.js';
+import type { ImChat } from '../src/components/chat/chat.js';
+import type { ImConversationList } from '../src/components/conversation-list/conversation-list.js';
 import type { ImProvider } from '../src/components/provider/provider.js';
 import type { CachedConversation } from '../src/sdk/cache/types.js';
 import type { IMClient } from '../src/sdk/client.js';
-import { applyLook, demoTicket, nameOf, nextConnected, setUpHeader, showError } from './shared.js';
+import { applyLook, avatarOf, demoTicket, nameOf, nextConnected, setUpHeader, showError } from './shared.js';
 
 const GROUP_NAME = 'Design team';
 const GROUP_OWNER = 'alice';
@@ -79,8 +81,10 @@ async function setUp(section: HTMLElement, userId: string, client: IMClient, con
 for (const section of stage.querySelectorAll<HTMLElement>('section.person')) {
   const userId = section.dataset.user!;
   const provider = section.querySelector<ImProvider>('im-provider')!;
-  section.querySelector('im-chat')!.names = nameOf;
-  section.querySelector('im-conversation-list')!.names = nameOf;
+  for (const element of section.querySelectorAll<ImChat | ImConversationList>('im-chat, im-conversation-list')) {
+    element.names = nameOf;
+    element.avatars = avatarOf;
+  }
   provider.addEventListener('im-client-ready', (event) => {
     const { client } = event.detail;
     // The provider connects the client right after this event: listen before that.

@@ -36,6 +36,19 @@ const NAMES: Record<string, string> = {
 };
 export const nameOf = (userId: string): string => NAMES[userId] ?? userId;
 
+/** A profile picture: a head and shoulders on a colour (a real site links its users' photos). */
+const picture = (background: string, figure: string): string =>
+  `data:image/svg+xml,${encodeURIComponent(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="${background}"/><circle cx="32" cy="25" r="12" fill="${figure}"/><path d="M9 64c2-15 12-23 23-23s21 8 23 23z" fill="${figure}"/></svg>`,
+  )}`;
+
+/** Pictures of some of the demo's people; the others keep their initials. */
+const PICTURES: Record<string, string> = {
+  carol: picture('#f2c14e', '#7a4b27'),
+  kenji: picture('#8ecae6', '#1d3557'),
+};
+export const avatarOf = (userId: string): string | undefined => PICTURES[userId];
+
 // ---- credentials (demo routes only: a real site gets these from its own backend) -------------
 
 async function getJson<T>(path: string): Promise<T> {

@@ -76,6 +76,11 @@ describe('<im-provider> + <im-chat>', () => {
     await until(() => ui.bubbles().at(-1)?.includes('reply from peer') === true, 'the live message');
     expect(ui.messages().at(-1)!.own).to.equal(false);
     await until(() => ui.root.querySelector('[aria-live="polite"]')!.textContent!.includes('reply from peer'), 'the polite announcement');
+    // Still at the very end after all of it.
+    const box = ui.list().shadowRoot!.querySelector<HTMLElement>('.scroller')!;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ui.list().isAtBottom).to.equal(true);
+    expect(box.scrollHeight - box.scrollTop - box.clientHeight, 'the newest message in view').to.be.lessThan(2);
   });
 
   it('loading older history never moves what the reader looks at, and a far jump stays where the reader put it', async () => {

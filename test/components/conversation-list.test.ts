@@ -133,6 +133,16 @@ describe('<im-conversation-list>', () => {
     expect(names(ui.list)).to.deep.equal(['Ana Ruiz', 'Team Café', b.friend.userId], 'a name where the page has one, else the id');
     expect(previewIn(rowOf(ui.list, group.id))).to.match(/(^|, )Olu Owner: @Ana Ruiz ready\?$/);
     expect(text(rowOf(ui.list, a.id)!.querySelector('.avatar'))).to.equal('AR');
+    // Pictures from the page: the peer's for a direct chat, the conversation's for a group.
+    const asked: string[] = [];
+    ui.list.avatars = (id) => {
+      asked.push(id);
+      return id === a.friend.userId ? 'data:image/gif;base64,R0lGODlhAQABAAAAACw=' : undefined;
+    };
+    await ui.list.updateComplete;
+    expect(rowOf(ui.list, a.id)!.querySelector('.avatar img')!.getAttribute('src')).to.match(/^data:image\/gif/);
+    expect(rowOf(ui.list, group.id)!.querySelector('.avatar img')).to.equal(null);
+    expect(asked).to.include.members([a.friend.userId, group.id]);
     const search = ui.root.querySelector<HTMLInputElement>('input[type="search"]')!;
     search.value = 'ana';
     search.dispatchEvent(new Event('input'));

@@ -88,6 +88,23 @@ describe('<im-message-list>', () => {
     expect(element.shadowRoot!.querySelector('.new-below')).to.equal(null);
   });
 
+  it('stays at the end through updates that change no rows (a new renderer, taller rows)', async () => {
+    const element = await list(rows(1, 200));
+    await settle(element);
+    const box = scroller(element);
+    // Scrolled up and back down by the reader, so an older anchor exists.
+    box.scrollTop = 100;
+    await settle(element);
+    box.scrollTop = box.scrollHeight;
+    await settle(element);
+    expect(element.isAtBottom).to.equal(true);
+    element.renderRow = (row: ListRow) => html`<div style="padding: 12px 0">${renderRow(row)}</div>`;
+    await settle(element);
+    expect(element.isAtBottom).to.equal(true);
+    expect(box.scrollHeight - box.scrollTop - box.clientHeight, 'still at the very end').to.be.lessThan(2);
+    expect(element.rowElement('m200')).to.not.equal(null);
+  });
+
   it('a scroll of the reader counts even when new rows come before its scroll event', async () => {
     const element = await list(rows(1, 300));
     await settle(element);

@@ -64,7 +64,7 @@ function canvas(width: number, height: number): HTMLCanvasElement {
 const pngBlob = (width: number, height: number): Promise<Blob> =>
   new Promise((resolve) => canvas(width, height).toBlob((blob) => resolve(blob!), 'image/png'));
 
-type Props = Partial<Pick<ImMessage, 'own' | 'client' | 'senderName' | 'showSender' | 'showAvatar' | 'grouped' | 'receipt' | 'quoted' | 'highlighted' | 'largeRoom' | 'canRecallAll' | 'renderCustom' | 'selfId' | 'theme'>>;
+type Props = Partial<Pick<ImMessage, 'own' | 'client' | 'senderName' | 'showSender' | 'showAvatar' | 'grouped' | 'receipt' | 'quoted' | 'highlighted' | 'largeRoom' | 'canRecallAll' | 'renderCustom' | 'selfId' | 'theme' | 'avatars'>>;
 
 function create(message: CachedMessage, props: Props = {}): ImMessage {
   const el = document.createElement('im-message');
@@ -262,6 +262,18 @@ describe('<im-message>', () => {
     expect($(middle, '.avatar.spacer'), 'keeps the avatar space so bubbles align').to.not.equal(null);
     expect($(middle, '[part="sender"]')).to.equal(null);
     expect(textOf($(middle, '.bubble .visually-hidden')), 'screen readers still hear who wrote it').to.equal('Bob Marley:');
+
+    // A picture from the page covers the initials; one that fails to load leaves them.
+    const picture = canvas(64, 64).toDataURL('image/png');
+    const pictured = await mount(msg(), { showAvatar: true, avatars: (id) => (id === 'bob' ? picture : undefined) });
+    const img = $<HTMLImageElement>(pictured, '[part="avatar"] img')!;
+    expect(img.getAttribute('src')).to.equal(picture);
+    expect(img.alt, 'decorative: the name is in the text').to.equal('');
+    await waitUntil(() => img.complete && img.naturalWidth === 64, 'the picture to load');
+    const broken = await mount(msg(), { showAvatar: true, avatars: () => '/no/such/picture.png' });
+    const brokenImg = $<HTMLImageElement>(broken, '[part="avatar"] img')!;
+    await waitUntil(() => brokenImg.hidden, 'a broken picture to be hidden');
+    expect(textOf($(broken, '[part="avatar"]'))).to.equal('BM');
 
     const own = await mount(msg({ senderId: 'me' }), { showAvatar: true, showSender: true });
     expect($(own, '[part="avatar"]')).to.equal(null);

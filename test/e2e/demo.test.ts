@@ -48,6 +48,16 @@ describe('the demo pages', () => {
     await chats.nth(1).locator('.bubble', { hasText: 'Standup in five minutes' }).waitFor();
     await chats.nth(2).locator('.bubble', { hasText: 'Standup in five minutes' }).waitFor();
     await chats.nth(0).locator('im-message .row[data-status="sent"]', { hasText: 'Standup in five minutes' }).waitFor();
+    // Every chat shows its newest message: each stays at the very end as messages arrive.
+    const gaps = async () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('im-chat')].map((chat) => {
+          const box = chat.shadowRoot!.querySelector('im-message-list')!.shadowRoot!.querySelector('.scroller')!;
+          return Math.round(box.scrollHeight - box.scrollTop - box.clientHeight);
+        }),
+      );
+    for (let i = 0; i < 50 && (await gaps()).some((gap) => gap > 1); i++) await page.waitForTimeout(100);
+    assert.deepEqual(await gaps(), [0, 0, 0], 'every chat at its end');
 
     // A reload sets nothing up twice: still one "Design team" in Alice's list.
     await page.reload();

@@ -20,6 +20,7 @@ import '../message-list/message-list.js';
 import type { ImMessageList, ListRow } from '../message-list/message-list.js';
 import type { DialogHost } from './dialogs.js';
 import type { ChatSearch } from './search.js';
+import type { Avatars } from '../styles/avatar.js';
 import sharedStyles from '../styles/shared.styles.js';
 import styles from './chat.styles.js';
 
@@ -138,6 +139,8 @@ export class ImChat extends LitElement {
   @property({ attribute: false }) renderCustom: ((message: CachedMessage) => unknown) | undefined;
   /** Display names for user ids (senders, mentions, receipts); defaults to the id. */
   @property({ attribute: false }) names: ((userId: string) => string) | undefined;
+  /** Picture URLs of users for the senders' avatars; initials when not given. */
+  @property({ attribute: false }) avatars: Avatars | undefined;
 
   @state() private olderState: 'idle' | 'loading' | 'done' | 'error' = 'idle';
   @state() private conversation: CachedConversation | undefined;
@@ -535,6 +538,7 @@ export class ImChat extends LitElement {
       ?can-recall-all=${this.conversation?.type === 'group' && this.conversation.ownerId === client?.userId}
       .renderCustom=${this.renderCustom}
       .names=${this.names}
+      .avatars=${this.avatars}
       self-id=${client?.userId ?? ''}
       theme=${this.theme ?? nothing}
     ></im-message>`;
@@ -756,6 +760,7 @@ export class ImChat extends LitElement {
           part="composer"
           .client=${client}
           .names=${this.names}
+          .avatars=${this.avatars}
           conversation-id=${this.activeConversation ?? nothing}
           .members=${this.conversation?.type === 'group' ? this.memberIds() : []}
           ?group=${this.conversation?.type === 'group'}

@@ -302,6 +302,8 @@ export default css`
   }
 
   .avatar {
+    position: relative;
+    overflow: hidden;
     display: grid;
     place-items: center;
     flex: none;

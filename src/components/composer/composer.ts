@@ -12,6 +12,7 @@ import { ImMessageSendEvent } from '../events.js';
 import { LocaleController } from '../i18n/locale-controller.js';
 import type { Params } from '../i18n/types.js';
 import sharedStyles from '../styles/shared.styles.js';
+import type { Avatars } from '../styles/avatar.js';
 import styles from './composer.styles.js';
 import { ImComposerEditCancelEvent, ImComposerReplyCancelEvent, type EditEndReason, type ReplyEndReason } from './events.js';
 import { alertIcon, attachIcon, checkIcon, closeIcon, editIcon, emojiIcon, lockIcon, replyIcon, sendIcon, uploadIcon } from './icons.js';
@@ -126,6 +127,8 @@ export class ImComposer extends LitElement {
   @property({ attribute: false }) replyTo: CachedMessage | undefined;
   /** Display names of users (the mention list, mentions in the reply banner); the id when not given. */
   @property({ attribute: false }) names: ((userId: string) => string) | undefined;
+  /** Picture URLs of users for the mention list's avatars; initials when not given. */
+  @property({ attribute: false }) avatars: Avatars | undefined;
   /** Name shown in the reply banner (default: the quoted message's sender id). */
   @property({ attribute: 'reply-name' }) replyName = '';
   /** An own text message to edit: the field holds its text and Enter saves it. */
@@ -830,6 +833,7 @@ export class ImComposer extends LitElement {
       mention: this.mention,
       t: (key, params) => this.t(key, params),
       name: (userId) => this.names?.(userId) || '',
+      avatar: (userId) => this.avatars?.(userId),
       pick: (index) => this.pickMention(index),
       hover: (index) => {
         if (this.mention && this.mention.active !== index) this.mention = { ...this.mention, active: index };

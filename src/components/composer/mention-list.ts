@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { MENTION_ALL } from '../../protocol/models.js';
 import { styleProps } from '../directives/style-props.js';
-import { hueOf } from '../styles/avatar.js';
+import { avatarImage, hueOf } from '../styles/avatar.js';
 import type { Params } from '../i18n/types.js';
 import type { ComposerKey } from './strings.js';
 import '../i18n/locales/en-more.js';
@@ -12,6 +12,8 @@ export interface MentionListHost {
   t(key: ComposerKey, params?: Params): string;
   /** A member's display name, or '' when there is none. */
   name(userId: string): string;
+  /** A member's picture URL, if the page gives one. */
+  avatar(userId: string): string | undefined;
   pick(index: number): void;
   hover(index: number): void;
 }
@@ -42,7 +44,7 @@ export function renderMentionList(host: MentionListHost) {
           @mousemove=${() => host.hover(index)}
         >
           <span class="avatar" aria-hidden="true" ${styleProps({ '--hue': everyone ? undefined : hueOf(id) })} ?data-all=${everyone}>
-            ${everyone ? '@' : Array.from(name || id)[0]!.toUpperCase()}
+            ${everyone ? '@' : Array.from(name || id)[0]!.toUpperCase()}${everyone ? nothing : avatarImage(host.avatar(id))}
           </span>
           <span class="mention-text">
             ${name ? html`<span class="mention-name" dir="auto">${name}</span>` : nothing}

@@ -18,6 +18,7 @@ import { renderNotice, type Notice } from './notice.js';
 import { OnDemand } from './on-demand.js';
 import type { MenuAnchor } from './row-menu.js';
 import type RowMenu from './row-menu.js';
+import { avatarImage, type Avatars } from '../styles/avatar.js';
 import { conversationName, draftText, type Names, fold, hueOf, initialsOf, isolate, isPlainPreview, matchesQuery, messagePreview, typingText } from './row-text.js';
 
 /** Row height until a rendered row was measured (4.5rem at 16px). */
@@ -92,6 +93,8 @@ export class ImConversationList extends LitElement {
   @property() heading: string | undefined;
   /** Display names of users (direct chats, senders, tips, typing); the user id when not given. */
   @property({ attribute: false }) names: Names | undefined;
+  /** Picture URLs for avatars: called with the peer's user id for direct chats, the conversation id for groups and rooms. */
+  @property({ attribute: false }) avatars: Avatars | undefined;
   /** `light` or `dark`; follows `prefers-color-scheme` when absent. */
   @property({ reflect: true }) theme: 'light' | 'dark' | undefined;
 
@@ -445,8 +448,9 @@ export class ImConversationList extends LitElement {
   // ——— Rendering ———
 
   private renderAvatar(conversation: CachedConversation, name: string, online: boolean) {
+    const picture = conversation.type === 'system' ? undefined : this.avatars?.(conversation.type === 'direct' ? (conversation.peerId ?? conversation.id) : conversation.id);
     return html`<span class="avatar ${conversation.type}" part="avatar" aria-hidden="true" ${styleProps({ '--im-avatar-hue': hueOf(conversation.id) })}
-      >${conversation.type === 'system' ? bellIcon('avatar-icon') : initialsOf(name)}${online ? html`<span class="online-dot"></span>` : nothing}</span
+      >${conversation.type === 'system' ? bellIcon('avatar-icon') : initialsOf(name)}${avatarImage(picture)}${online ? html`<span class="online-dot"></span>` : nothing}</span
     >`;
   }
 

@@ -210,7 +210,8 @@ export class ImMessageList extends LitElement {
     }
     this.rebuildTops();
     const viewport = this.scroller?.clientHeight || this.clientHeight || 600;
-    if (this.pendingScroll === 'bottom' || (this.atBottom && changed.has('rows'))) {
+    // The reader at the end stays at the end through every update (new rows, a new window).
+    if (this.pendingScroll === 'bottom' || (this.atBottom && this.pendingScroll === undefined)) {
       const total = this.tops[this.rows.length]!;
       [this.start, this.end] = this.windowFor(Math.max(0, total - viewport), viewport);
       this.pendingScroll = 'bottom';

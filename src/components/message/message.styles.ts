@@ -72,6 +72,8 @@ export default css`
   }
 
   .avatar {
+    position: relative;
+    overflow: hidden;
     flex: none;
     display: grid;
     place-items: center;

@@ -7,6 +7,7 @@ import { styleProps } from '../directives/style-props.js';
 import { cached } from '../i18n/intl.js';
 import { LocaleController } from '../i18n/locale-controller.js';
 import type { StringKey } from '../i18n/types.js';
+import { avatarImage, type Avatars } from '../styles/avatar.js';
 import sharedStyles from '../styles/shared.styles.js';
 import {
   copyText,
@@ -214,6 +215,8 @@ export class ImMessage extends LitElement {
   @property({ attribute: false }) renderCustom: ((message: CachedMessage) => unknown) | undefined;
   /** Display names of users (reactions, mentions, tips); identity when not given. */
   @property({ attribute: false }) names: ((userId: string) => string) | undefined;
+  /** Picture URLs of users for the avatar; initials when not given (or when the picture fails). */
+  @property({ attribute: false }) avatars: Avatars | undefined;
   /** The signed-in user (own reactions, mentions of you, "You"). */
   @property({ attribute: 'self-id' }) selfId = '';
   /** `light` or `dark`; follows the container's colour scheme when absent. */
@@ -609,7 +612,9 @@ export class ImMessage extends LitElement {
   private renderAvatar(m: CachedMessage) {
     const first = this.grouped === 'single' || this.grouped === 'first';
     return first
-      ? html`<span class="avatar" part="avatar" aria-hidden="true" ${styleProps({ '--hue': hueOf(m.senderId) })}>${initialsOf(this.displayName)}</span>`
+      ? html`<span class="avatar" part="avatar" aria-hidden="true" ${styleProps({ '--hue': hueOf(m.senderId) })}
+          >${initialsOf(this.displayName)}${avatarImage(this.avatars?.(m.senderId))}</span
+        >`
       : html`<span class="avatar spacer" aria-hidden="true"></span>`;
   }
 

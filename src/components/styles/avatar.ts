@@ -1,4 +1,20 @@
-/** Avatars without images: a colour and initials, the same for a user in every element. */
+import { html, nothing } from 'lit';
+
+/**
+ * Avatars: a colour and initials, the same for a user in every element, and over them the
+ * page's picture when it gives one (`avatars`); a picture that fails to load leaves the initials.
+ */
+
+/** Picture URLs for user ids (and conversation ids of groups and rooms), as a page gives them. */
+export type Avatars = (id: string) => string | undefined;
+
+const hideBroken = (event: Event): void => {
+  (event.target as HTMLImageElement).hidden = true;
+};
+
+/** The picture over an avatar's initials, when there is one. */
+export const avatarImage = (url: string | undefined) =>
+  url ? html`<img class="avatar-img" src=${url} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" @error=${hideBroken} />` : nothing;
 
 const segmenter = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : undefined;
 const firstGrapheme = (word: string): string =>

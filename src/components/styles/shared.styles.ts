@@ -51,6 +51,16 @@ export default css`
     box-shadow: var(--im-focus-ring);
   }
 
+  /* An avatar's picture covers its initials (the avatar is positioned and clips it). */
+  .avatar-img {
+    position: absolute;
+    inset: 0;
+    inline-size: 100%;
+    block-size: 100%;
+    border-radius: inherit;
+    object-fit: cover;
+  }
+
   .visually-hidden {
     position: absolute;
     inline-size: 1px;
