@@ -19,8 +19,9 @@ if (!executablePath) {
 async function startImServer() {
   const dataDir = mkdtempSync(join(tmpdir(), 'im-wtr-'));
   const adminKey = randomBytes(24).toString('base64url');
+  const ticketSecret = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/index.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ADMIN_KEY: adminKey, IM_LOG_LEVEL: 'warn', IM_DEMO: '0' },
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', IM_DATA_DIR: dataDir, IM_ADMIN_KEY: adminKey, IM_TICKET_SECRET: ticketSecret, IM_LOG_LEVEL: 'warn', IM_DEMO: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise((resolve, reject) => {
@@ -37,7 +38,7 @@ async function startImServer() {
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', stop);
-  return { url, adminKey, stop };
+  return { url, adminKey, ticketSecret, stop };
 }
 
 const server = await startImServer();
@@ -77,7 +78,7 @@ export default {
   testRunnerHtml: (testFramework) => `<!doctype html>
     <html>
       <body>
-        <script>window.__IM_TEST__ = ${JSON.stringify({ server: server.url, adminKey: server.adminKey })};</script>
+        <script>window.__IM_TEST__ = ${JSON.stringify({ server: server.url, adminKey: server.adminKey, ticketSecret: server.ticketSecret })};</script>
         <script type="module" src="${testFramework}"></script>
       </body>
     </html>`,

@@ -180,10 +180,9 @@ const LINES = [
 
 /** Room sessions of the crowd (room token + user id), connected. */
 export async function crowdClients(): Promise<IMClient[]> {
-  const token = await demoRoomToken(ROOM);
   return Promise.all(
     CROWD.map(async (userId) => {
-      const client = new IMClient({ token, userId, cache: 'memory' });
+      const client = new IMClient({ token: await demoRoomToken(ROOM, userId), cache: 'memory' });
       const connected = nextConnected(client);
       client.connect();
       await connected;

@@ -221,7 +221,7 @@ async function offlineChat(data: CatalogueData): Promise<void> {
 }
 
 async function largeRoom(): Promise<void> {
-  const room = new IMClient({ token: await demoRoomToken(ROOM), userId: VIEWER, cache: 'memory' });
+  const room = new IMClient({ token: await demoRoomToken(ROOM, VIEWER), cache: 'memory' });
   const connected = nextConnected(room);
   room.connect();
   await connected;

@@ -64,8 +64,10 @@ export async function demoTicket(userId: string): Promise<string> {
 }
 
 /** A room token (GET /demo/room-token binds the room on first use). */
-export async function demoRoomToken(roomId: string): Promise<string> {
-  return (await getJson<{ token: string }>(`/demo/room-token?roomId=${encodeURIComponent(roomId)}`)).token;
+/** A room token from the demo route; with `userId`, bound to that user (as a site's backend would bind it). */
+export async function demoRoomToken(roomId: string, userId?: string): Promise<string> {
+  const user = userId === undefined ? '' : `&userId=${encodeURIComponent(userId)}`;
+  return (await getJson<{ token: string }>(`/demo/room-token?roomId=${encodeURIComponent(roomId)}${user}`)).token;
 }
 
 // ---- client helpers ----------------------------------------------------------------------------

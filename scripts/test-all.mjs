@@ -42,7 +42,7 @@ if (run('npm', ['run', '--silent', 'build']) !== 0) {
   if (only !== 'browser') {
     const tap = join(tmp, 'node-tests.tap');
     rmSync(tap, { force: true });
-    const files = [...testFiles('test/server'), ...testFiles('test/e2e')];
+    const files = [...testFiles('test/server'), ...testFiles('test/security'), ...testFiles('test/reliability'), ...testFiles('test/e2e')];
     const status = run(process.execPath, [
       '--import',
       'tsx',

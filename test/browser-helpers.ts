@@ -4,6 +4,8 @@ import type { IMClient, IMClientEvents } from '../src/sdk/client.js';
 interface TestServer {
   server: string;
   adminKey: string;
+  /** Key of user tickets, for tests that mint them by hand. */
+  ticketSecret: string;
 }
 
 export const testServer = (window as unknown as { __IM_TEST__: TestServer }).__IM_TEST__;

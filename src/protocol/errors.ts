@@ -19,6 +19,12 @@ export const ERROR_CODES = {
   TOKEN_MISSING: 'TOKEN_MISSING',
   /** The token is malformed, forged or expired. */
   TOKEN_INVALID: 'TOKEN_INVALID',
+  /** The room token has expired (also the kick reason when it expires while connected). */
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  /** The room token is bound to another user than the handshake names. */
+  USER_MISMATCH: 'USER_MISMATCH',
+  /** The credential was issued before its user's credentials were revoked (also the kick reason). */
+  CREDENTIAL_REVOKED: 'CREDENTIAL_REVOKED',
   /** The token was valid but its room has been unbound (or bound anew since). */
   ROOM_UNBOUND: 'ROOM_UNBOUND',
   /** The room does not exist. */
@@ -75,6 +81,8 @@ export const ERROR_CODES = {
   FILE_NOT_FOUND: 'FILE_NOT_FOUND',
   /** A message's file is of the wrong kind (an image message needs an image). */
   FILE_TYPE_MISMATCH: 'FILE_TYPE_MISMATCH',
+  /** An upload sent nothing for too long, or took longer than allowed. */
+  UPLOAD_TIMEOUT: 'UPLOAD_TIMEOUT',
   /** SDK only: the upload was cancelled. */
   CANCELLED: 'CANCELLED',
   /** Kick reason: the server is shutting down. */

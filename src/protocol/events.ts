@@ -7,7 +7,9 @@ import type {
   SessionInfo,
   SignalMessage,
   SignalResult,
+  SkippedMessage,
   StoredMessage,
+  RoomRole,
   ConversationSummary,
   UserSessionInfo,
   UserId,
@@ -19,7 +21,8 @@ import type {
 /** Handshake `auth` of a room connection. */
 export interface RoomHandshake {
   token: string;
-  userId: string;
+  /** Who you are: required with a token that names no user; must be that user (or left out) with one that does. */
+  userId?: string;
   classId?: string | null;
   /**
    * Highest seq the client already holds for this room and class. The server then sends the
@@ -127,8 +130,12 @@ export interface ClientToServerEvents {
   'conversation:create-group': (payload: { name: string; members: string[] }, ack: AckCallback<ConversationSummary>) => void;
   'conversation:add-members': (payload: { conversationId: string; members: string[] }, ack: AckCallback<ConversationSummary>) => void;
   'conversation:leave': (payload: { conversationId: string }, ack: AckCallback<{ conversationId: string }>) => void;
-  /** Enter a bound room as a signed-in user: it becomes a `room` conversation in your list. */
-  'conversation:join-room': (payload: { roomId: string }, ack: AckCallback<ConversationSummary>) => void;
+  /**
+   * Enter a bound room as a signed-in user: it becomes a `room` conversation in your list. Needs
+   * one of the room's tokens, or a grant by the site (POST /v1/rooms/:roomId/members), unless
+   * the server opens rooms to every signed-in user (IM_OPEN_ROOMS).
+   */
+  'conversation:join-room': (payload: { roomId: string; token?: string }, ack: AckCallback<ConversationSummary>) => void;
   'conversation:read': (payload: { conversationId: string; seq: number }, ack: AckCallback<{ readSeq: number }>) => void;
   'conversation:settings': (
     payload: { conversationId: string; pinned?: boolean; muted?: boolean },
@@ -161,6 +168,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   'session:ready': (session: SessionInfo | UserSessionInfo) => void;
   'message:created': (message: StoredMessage) => void;
+  /** A message of your class targeted to other users was stored: your stream moved on past it. */
+  'message:skipped': (skip: SkippedMessage) => void;
   'signal:received': (signal: SignalMessage) => void;
   'session:kicked': (reason: KickPayload) => void;
   /** A conversation of this user changed (membership, settings, read state on another device): sync. */
@@ -187,13 +196,19 @@ export type SocketData = RoomSocketData | UserSocketData;
 export interface UserSocketData {
   kind: 'user';
   userId: UserId;
-  /** Ticket expiry, ms since the epoch. */
+  /** When the session ends (ticket expiry, capped by the longest ticket life allowed), ms since the epoch. */
   expiresAt: number;
 }
 
 export interface RoomSocketData {
   kind: 'room';
+  /** The user the token names, or `~` + the id the client gave (a guest). */
   userId: UserId;
+  role: RoomRole;
+  /** When the token expires (ms since the epoch), or null. */
+  expiresAt: number | null;
+  /** The site bound the token to this user (not a guest). */
+  verified: boolean;
   roomId: RoomId;
   conversationId: ConversationId;
   /** Binding generation the token was issued for. */

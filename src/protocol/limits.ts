@@ -35,6 +35,18 @@ export const LIMITS = {
   TICKET_TTL_DEFAULT: 24 * 3600,
   TICKET_TTL_MIN: 60,
   TICKET_TTL_MAX: 30 * 24 * 3600,
+  /** The longest a ticket may live (exp − iat), unless configured otherwise: a session ends then. */
+  TICKET_MAX_LIFETIME_DEFAULT: 7 * 24 * 3600,
+  /** How far in the future a ticket's or token's `iat` may lie (clock skew between servers). */
+  CLOCK_SKEW_SECONDS: 60,
+  /** Room token lifetime bounds (seconds). */
+  ROOM_TOKEN_TTL_MIN: 60,
+  ROOM_TOKEN_TTL_MAX: 365 * 24 * 3600,
+  /** Users one room grant request names. */
+  ROOM_GRANT_USERS_MAX: 500,
+  /** Membership changes (create group, add, join, leave, open direct) per second per connection. */
+  MEMBERSHIP_RATE_PER_SECOND: 5,
+  MEMBERSHIP_BURST: 20,
   /** Concurrent connections of one user (tabs and devices) unless configured otherwise. */
   CONNECTIONS_PER_USER_DEFAULT: 10,
   /** The sender may recall a message this long after sending it (seconds, configurable). */
@@ -56,8 +68,12 @@ export const LIMITS = {
   /** Uploads: default size limit and the most IM_UPLOAD_MAX_BYTES may allow. */
   UPLOAD_MAX_BYTES_DEFAULT: 25 * 1024 * 1024,
   UPLOAD_MAX_BYTES_CAP: 100 * 1024 * 1024,
-  /** Uploads one user (or one room token) may run at the same time. */
+  /** Uploads one user (a signed-in user, or one user of a room) may run at the same time. */
   UPLOADS_CONCURRENT_PER_OWNER: 4,
+  /** An upload that sends nothing for this long is ended (seconds, configurable). */
+  UPLOAD_IDLE_TIMEOUT_DEFAULT: 30,
+  /** The longest one upload may take (seconds, configurable). */
+  UPLOAD_MAX_SECONDS_DEFAULT: 600,
   /** Shorter side of the two image thumbnails (px). */
   THUMBNAIL_SMALL: 198,
   THUMBNAIL_LARGE: 720,
@@ -75,6 +91,10 @@ export const LIMITS = {
   QUOTE_PREVIEW_MAX_LENGTH: 100,
   /** Users one notification request reaches. */
   NOTIFICATION_USERS_MAX: 500,
+  /** Packets queued for one connection that stopped reading, before it is closed (it reconnects and resyncs). */
+  OUTBOUND_QUEUE_MAX_PACKETS: 1000,
+  /** Bytes waiting in one WebSocket's send buffer, likewise. */
+  OUTBOUND_BUFFER_MAX_BYTES: 8 * 1024 * 1024,
   /** REST bodies. */
   REST_BODY_MAX_BYTES: 16 * 1024,
 } as const;

@@ -9,6 +9,26 @@ export type MessageId = Brand<string, 'MessageId'>;
 /** Any JSON value a message may carry. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+/**
+ * Ids of guests: users of a room token the site did not bind to a user. Their id is the one
+ * they gave, behind this prefix, so a guest never passes for a signed-in user of the same name
+ * (user ids cannot contain it).
+ */
+export const GUEST_PREFIX = '~';
+
+/** The id a guest of a room has everywhere (messages, recipients, presence). */
+export function guestId(userId: string): UserId {
+  return `${GUEST_PREFIX}${userId}` as UserId;
+}
+
+export function isGuestId(id: string): boolean {
+  return id.startsWith(GUEST_PREFIX);
+}
+
+/** What a room session may do: `viewer` receives only; `moderator` may also send with high priority. */
+export type RoomRole = 'viewer' | 'member' | 'moderator';
+export const ROOM_ROLES: readonly RoomRole[] = ['viewer', 'member', 'moderator'];
+
 /** The conversation that backs a bound room. */
 export function roomConversationId(roomId: string): ConversationId {
   return `room:${roomId}` as ConversationId;
@@ -148,6 +168,23 @@ export interface StoredMessage {
   version: number;
   /** The message this one replies to, or null. */
   replyTo: Quote | null;
+  /**
+   * Seq of the message before this one in its stream (its class in a room, the conversation
+   * otherwise), 0 for the first. A receiver holding everything up to `prev` holds everything
+   * before this message; otherwise it missed something and asks for it.
+   */
+  prev: number;
+}
+
+/**
+ * Sent live to the rest of a class instead of a message targeted to other users: the stream
+ * moved on by one seq that is not yours to read.
+ */
+export interface SkippedMessage {
+  conversationId: ConversationId;
+  classId: string | null;
+  seq: number;
+  prev: number;
 }
 
 /** One conversation in a user's list, with this user's state of it. */
@@ -160,7 +197,8 @@ export interface ConversationSummary {
   /** The other user of a direct conversation. */
   peerId: UserId | null;
   memberCount: number;
-  role: 'owner' | 'member';
+  /** Groups: `owner` or `member`. Rooms: `member`, `moderator` or `viewer`. */
+  role: 'owner' | 'member' | RoomRole;
   /** Highest seq in the conversation. */
   lastSeq: number;
   /** The newest message this user may read, or null. */
@@ -188,7 +226,7 @@ export interface UserSessionInfo {
   userId: UserId;
   /** Current sync version: ask `conversation:sync` for changes after your last one. */
   version: number;
-  /** Ticket expiry, ms since the epoch. */
+  /** When this session ends: the ticket's expiry, or earlier when the ticket lives longer than the server allows (ms since the epoch). */
   expiresAt: number;
   /** Largest file POST /v1/uploads takes (bytes). */
   uploadMaxBytes: number;
@@ -207,7 +245,11 @@ export interface SignalMessage {
 /** What the server tells a room connection right after it connects. */
 export interface SessionInfo {
   kind: 'room';
+  /** Your id in the room: the token's user, or `~` + the id you gave when the token names no user. */
   userId: UserId;
+  role: RoomRole;
+  /** When the token expires and the session ends (ms since the epoch), or null. */
+  expiresAt: number | null;
   roomId: RoomId;
   conversationId: ConversationId;
   classId: string | null;
@@ -218,6 +260,8 @@ export interface SessionInfo {
   history: StoredMessage[];
   /** More history remains on the side that was not delivered (older, or newer after `since`). */
   hasMore: boolean;
+  /** Everything you may read of this class up to this seq is in `history` or came before it. */
+  through: number;
   /** Distinct users connected to the room now (this one included). */
   online: number;
   /** Largest file POST /v1/uploads takes (bytes). */
@@ -227,6 +271,11 @@ export interface SessionInfo {
 export interface HistoryPage {
   messages: StoredMessage[];
   hasMore: boolean;
+  /**
+   * Pages read forward (`after`) and the latest page: everything you may read up to this seq is
+   * in this page or before it (it can be past the last message, when what followed was not yours).
+   */
+  through: number;
 }
 
 export interface SendResult {
@@ -235,6 +284,8 @@ export interface SendResult {
   time: number;
   /** True when this client message id was already stored and the original was returned. */
   duplicate: boolean;
+  /** The message's `prev` (see StoredMessage): the sender's own stream check. 0 for online-only messages. */
+  prev: number;
 }
 
 export interface SignalResult {

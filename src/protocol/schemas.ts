@@ -4,13 +4,14 @@
  */
 import { ERROR_CODES, errorPayload, type ErrorPayload } from './errors.js';
 import { CLIENT_MSG_ID_PATTERN, FILE_ID_PATTERN, LIMITS } from './limits.js';
+import { cleanText, isWellFormed } from './text.js';
 import type {
   BroadcastPayload,
   CommandPayload,
-  RoomHandshake,
   SessionUpdatePayload,
 } from './events.js';
 import {
+  GUEST_PREFIX,
   MENTION_ALL,
   SENDABLE_TYPES,
   type CustomContent,
@@ -31,7 +32,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function checkRoomId(value: unknown): Checked<string> {
-  if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.ROOM_ID_MAX_LENGTH) {
+  if (typeof value !== 'string' || value.length === 0 || value.length > LIMITS.ROOM_ID_MAX_LENGTH || !isWellFormed(value)) {
     return fail(
       errorPayload(
         ERROR_CODES.INVALID_ROOM_ID,
@@ -51,7 +52,7 @@ export function checkUserId(value: unknown, field = 'userId'): Checked<string> {
 
 export function checkClassId(value: unknown): Checked<string | null> {
   if (value === undefined || value === null || value === '') return ok(null);
-  if (typeof value !== 'string' || value.length > LIMITS.CLASS_ID_MAX_LENGTH) {
+  if (typeof value !== 'string' || value.length > LIMITS.CLASS_ID_MAX_LENGTH || !isWellFormed(value)) {
     return fail(
       errorPayload(
         ERROR_CODES.INVALID_CLASS_ID,
@@ -108,8 +109,18 @@ export function checkContent(value: unknown): Checked<JsonValue> {
   return ok(value as JsonValue);
 }
 
-/** One id or a list of ids, de-duplicated, each a valid user id, at most RECIPIENTS_MAX. */
-export function checkRecipients(value: unknown): Checked<string[]> {
+/** A user id, or in a room a guest's `~` + user id. */
+function checkRoomUserId(value: unknown, field: string): Checked<string> {
+  const id = typeof value === 'string' && value.startsWith(GUEST_PREFIX) ? value.slice(GUEST_PREFIX.length) : value;
+  const checked = checkUserId(id, field);
+  return checked.ok ? ok(value as string) : checked;
+}
+
+/**
+ * One id or a list of ids, de-duplicated, each a valid user id (in a room, `guests` allows a
+ * guest's `~id` too), at most RECIPIENTS_MAX.
+ */
+export function checkRecipients(value: unknown, guests = false): Checked<string[]> {
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.length === 0) {
     return invalid('users must be a user id or a non-empty array of user ids');
@@ -124,7 +135,7 @@ export function checkRecipients(value: unknown): Checked<string[]> {
     );
   }
   for (const id of list) {
-    const checked = checkUserId(id, 'every entry of users');
+    const checked = guests ? checkRoomUserId(id, 'every entry of users') : checkUserId(id, 'every entry of users');
     if (!checked.ok) return fail(checked.error);
   }
   return ok([...new Set(list as string[])]);
@@ -138,18 +149,23 @@ function checkSeq(value: unknown, field: string): Checked<number | undefined> {
   return ok(value);
 }
 
-export function checkHandshake(value: unknown): Checked<RoomHandshake & { classId: string | null }> {
+/** The room handshake; the user id is checked against the token (see server/auth/credentials.ts). */
+export function checkHandshake(value: unknown): Checked<{ token: string; userId: string | undefined; classId: string | null; since: number | undefined }> {
   if (!isRecord(value)) return fail(errorPayload(ERROR_CODES.TOKEN_MISSING, 'handshake auth is required'));
   if (typeof value.token !== 'string' || value.token.length === 0) {
     return fail(errorPayload(ERROR_CODES.TOKEN_MISSING, 'auth.token is required'));
   }
-  const userId = checkUserId(value.userId);
-  if (!userId.ok) return fail(userId.error);
+  let userId: string | undefined;
+  if (value.userId !== undefined && value.userId !== null) {
+    const checked = checkUserId(value.userId);
+    if (!checked.ok) return fail(checked.error);
+    userId = checked.value;
+  }
   const classId = checkClassId(value.classId);
   if (!classId.ok) return fail(classId.error);
   const since = checkSeq(value.since, 'auth.since');
   if (!since.ok) return fail(since.error);
-  return ok({ token: value.token, userId: userId.value, classId: classId.value, since: since.value });
+  return ok({ token: value.token, userId, classId: classId.value, since: since.value });
 }
 
 export function checkBroadcast(value: unknown): Checked<BroadcastPayload> {
@@ -162,7 +178,7 @@ export function checkCommand(value: unknown): Checked<CommandPayload & { users: 
   if (!isRecord(value)) return invalid('payload must be an object');
   const content = checkContent(value.content);
   if (!content.ok) return fail(content.error);
-  const users = checkRecipients(value.users);
+  const users = checkRecipients(value.users, true);
   if (!users.ok) return fail(users.error);
   return ok({ content: content.value, users: users.value });
 }
@@ -186,12 +202,12 @@ export function checkMessageSend(
   if (!content.ok) return fail(content.error);
   let users: string[] | null = null;
   if (value.users !== undefined && value.users !== null && !(Array.isArray(value.users) && value.users.length === 0)) {
-    const checked = checkRecipients(value.users);
+    const checked = checkRecipients(value.users, true);
     if (!checked.ok) return fail(checked.error);
     users = checked.value;
   }
   let classId: string | null | undefined;
-  if ('classId' in value && value.classId !== undefined) {
+  if (Object.hasOwn(value, 'classId') && value.classId !== undefined) {
     const checked = checkClassId(value.classId);
     if (!checked.ok) return fail(checked.error);
     classId = checked.value;
@@ -217,7 +233,7 @@ export function checkHistoryQuery(
     limit = query.limit;
   }
   let classId: string | null | undefined;
-  if ('classId' in query && query.classId !== undefined) {
+  if (Object.hasOwn(query, 'classId') && query.classId !== undefined) {
     const checked = checkClassId(query.classId);
     if (!checked.ok) return fail(checked.error);
     classId = checked.value;
@@ -229,13 +245,13 @@ export function checkHistoryQuery(
 }
 
 export function checkSessionUpdate(value: unknown): Checked<SessionUpdatePayload> {
-  if (!isRecord(value) || !('classId' in value)) return invalid('payload must be { classId }');
+  if (!isRecord(value) || !Object.hasOwn(value, 'classId')) return invalid('payload must be { classId }');
   const classId = checkClassId(value.classId);
   return classId.ok ? ok({ classId: classId.value }) : fail(classId.error);
 }
 
 function checkConversationId(value: unknown): Checked<string> {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 200) return invalid('conversationId must be a conversation id');
+  if (typeof value !== 'string' || value.length === 0 || value.length > 200 || !isWellFormed(value)) return invalid('conversationId must be a conversation id');
   return ok(value);
 }
 
@@ -258,10 +274,14 @@ export function checkConversationRef(value: unknown): Checked<{ conversationId: 
   return id.ok ? ok({ conversationId: id.value }) : fail(id.error);
 }
 
-export function checkRoomRef(value: unknown): Checked<{ roomId: string }> {
-  if (!isRecord(value)) return invalid('payload must be { roomId }');
+export function checkJoinRoom(value: unknown): Checked<{ roomId: string; token: string | null }> {
+  if (!isRecord(value)) return invalid('payload must be { roomId, token? }');
   const roomId = checkRoomId(value.roomId);
-  return roomId.ok ? ok({ roomId: roomId.value }) : fail(roomId.error);
+  if (!roomId.ok) return fail(roomId.error);
+  if (value.token !== undefined && value.token !== null && (typeof value.token !== 'string' || value.token === '' || value.token.length > 4096)) {
+    return invalid('token must be a room token');
+  }
+  return ok({ roomId: roomId.value, token: (value.token as string | undefined) ?? null });
 }
 
 export function checkTicketPayload(value: unknown): Checked<{ ticket: string }> {
@@ -286,11 +306,13 @@ export function checkOpenDirect(value: unknown): Checked<{ userId: string }> {
 
 export function checkCreateGroup(value: unknown): Checked<{ name: string; members: string[] }> {
   if (!isRecord(value)) return invalid('payload must be { name, members }');
-  if (typeof value.name !== 'string' || value.name.trim() === '' || value.name.trim().length > LIMITS.GROUP_NAME_MAX_LENGTH) {
+  // Control and direction-override characters are dropped: a name reads as what it is.
+  const name = typeof value.name === 'string' ? cleanText(value.name) : '';
+  if (name === '' || name.length > LIMITS.GROUP_NAME_MAX_LENGTH) {
     return invalid(`name must be a non-empty string of at most ${LIMITS.GROUP_NAME_MAX_LENGTH} characters`);
   }
   const members = checkUserList(value.members ?? [], LIMITS.GROUP_MEMBERS_MAX - 1, 'members');
-  return members.ok ? ok({ name: value.name.trim(), members: members.value }) : fail(members.error);
+  return members.ok ? ok({ name, members: members.value }) : fail(members.error);
 }
 
 export function checkAddMembers(value: unknown): Checked<{ conversationId: string; members: string[] }> {
@@ -387,7 +409,7 @@ export function checkMessageBody(typeValue: unknown, value: unknown): Checked<Me
       return ok({ type: 'location', content: { lat, lng, description: (description as string | undefined)?.trim() ?? '' } });
     }
     case 'custom': {
-      if (!('data' in body) || body.data === undefined) return fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'a custom message needs content { data, description }'));
+      if (!Object.hasOwn(body, 'data') || body.data === undefined) return fail(errorPayload(ERROR_CODES.CONTENT_EMPTY, 'a custom message needs content { data, description }'));
       const size = jsonByteLength(body.data);
       if (size > LIMITS.CUSTOM_DATA_MAX_BYTES) {
         return fail(errorPayload(ERROR_CODES.CONTENT_TOO_LARGE, `data is ${size} bytes serialized; the limit is ${LIMITS.CUSTOM_DATA_MAX_BYTES}`, { size, limit: LIMITS.CUSTOM_DATA_MAX_BYTES }));
@@ -522,7 +544,7 @@ export function checkReaction(value: unknown): Checked<{ conversationId: string;
   const ref = checkMessageRef(value);
   if (!ref.ok) return ref;
   const { emoji, on } = value as Record<string, unknown>;
-  if (typeof emoji !== 'string' || emoji.trim() === '' || emoji.length > LIMITS.REACTION_MAX_LENGTH || /[\u0000-\u001f<>]/.test(emoji)) {
+  if (typeof emoji !== 'string' || emoji.trim() === '' || emoji.length > LIMITS.REACTION_MAX_LENGTH || /[\u0000-\u001f<>]/.test(emoji) || !isWellFormed(emoji)) {
     return invalid(`emoji must be 1 to ${LIMITS.REACTION_MAX_LENGTH} characters of an emoji or short text`);
   }
   if (typeof on !== 'boolean') return invalid('on must be a boolean');

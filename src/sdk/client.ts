@@ -9,6 +9,7 @@ import type {
 import { LIMITS } from '../protocol/limits.js';
 import {
   MENTION_ALL,
+  guestId,
   roomConversationId,
   type ConnectionState,
   type ConversationSummary,
@@ -42,7 +43,8 @@ import { Outbox } from './outbox.js';
 import { SeqRanges } from './seq-ranges.js';
 import type { UploadOptions } from './upload.js';
 import { previewOf } from '../protocol/preview.js';
-import { claimsOfTicket, roomIdOfToken } from './token.js';
+import { claimsOfTicket, claimsOfRoomToken } from './token.js';
+import { StreamTracker, type StreamKey } from './stream.js';
 import { Transport, type StateChange } from './transport.js';
 
 export interface IMClientOptions {
@@ -206,6 +208,8 @@ export class IMClient extends Emitter<IMClientEvents> {
   /** Largest file the server takes, as it said when the session started (0: not known yet). */
   uploadMaxBytes = 0;
   private readonly token: string;
+  /** The user id the page gave with a room token (sent in the handshake). */
+  private readonly givenUserId: string | undefined;
   private ticket: string;
   private refresh: (() => Promise<string>) | undefined;
 
@@ -231,6 +235,8 @@ export class IMClient extends Emitter<IMClientEvents> {
   private readonly cache: MessageCache;
   private readonly transport: Transport;
   private readonly outbox: Outbox;
+  /** Sees holes in what the server sent and fetches them. */
+  private readonly streams: StreamTracker;
   /** Inbound work runs one at a time, so listeners see messages in the order they arrived. */
   private inbound: Promise<void> = Promise.resolve();
   private closed = false;
@@ -256,17 +262,24 @@ export class IMClient extends Emitter<IMClientEvents> {
       throw new IMError(ERROR_CODES.TOKEN_MISSING, 'IMClient needs a room token or a user ticket');
     }
     this.mode = hasTicket ? 'user' : 'room';
-    const userId = hasTicket ? (claimsOfTicket(options.ticket!)?.sub ?? options.userId) : options.userId;
-    if (typeof userId !== 'string' || !LIMITS.USER_ID_PATTERN.test(userId)) {
+    const roomClaims = hasTicket ? undefined : claimsOfRoomToken(options.token!);
+    const given = hasTicket ? (claimsOfTicket(options.ticket!)?.sub ?? options.userId) : (roomClaims?.u ?? options.userId);
+    if (typeof given !== 'string' || !LIMITS.USER_ID_PATTERN.test(given)) {
       throw new IMError(ERROR_CODES.INVALID_USER_ID, 'userId must match [A-Za-z0-9_-]{1,32}');
     }
+    if (roomClaims?.u !== undefined && options.userId !== undefined && options.userId !== roomClaims.u) {
+      throw new IMError(ERROR_CODES.USER_MISMATCH, `this token is bound to the user "${roomClaims.u}"`);
+    }
+    // A room token that names no user makes a guest, known in the room as `~id`.
+    const userId = this.mode === 'room' && roomClaims?.u === undefined ? guestId(given) : given;
+    this.givenUserId = this.mode === 'room' ? (roomClaims?.u ?? options.userId) : undefined;
     this.server = (options.server ?? defaultServer()).replace(/\/+$/, '');
     this.token = options.token ?? '';
     this.ticket = options.ticket ?? '';
     this.refresh = options.refreshTicket;
     this.userId = userId;
     this.classIdValue = this.mode === 'room' ? options.classId || null : null;
-    this.roomId = this.mode === 'room' ? (roomIdOfToken(this.token) ?? '') : '';
+    this.roomId = this.mode === 'room' ? (roomClaims?.r ?? '') : '';
     this.conversationId = this.mode === 'room' ? roomConversationId(this.roomId) : '';
     const cache = options.cache ?? 'indexeddb';
     this.cache =
@@ -288,6 +301,11 @@ export class IMClient extends Emitter<IMClientEvents> {
       this.transport,
       (message) => {
         this.emit('message:update', message);
+        if (message.status === 'sent' && message.seq !== undefined && message.prev !== undefined) {
+          const { seq, prev } = message;
+          const stream = { conversationId: message.conversationId, classKey: message.classKey };
+          this.enqueue(() => this.streams.sent(stream, seq, prev, this.inSync));
+        }
         if (this.mode === 'user' && message.status === 'sent') {
           this.applyToConversation(message).catch((error: unknown) => {
             if (!this.closed) console.error('im-elements: cannot update the conversation list', error);
@@ -298,6 +316,17 @@ export class IMClient extends Emitter<IMClientEvents> {
       () => (this.mode === 'room' ? Promise.resolve([this.conversationId]) : this.cache.pendingConversations()),
       (message, signal) => this.uploadPending(message, signal),
     );
+    this.streams = new StreamTracker({
+      cursor: (stream) => this.cache.watermark(stream.conversationId, stream.classKey),
+      follows: (_stream, cursor) => this.mode === 'room' || cursor > 0,
+      advance: (stream, seq) => this.cache.advanceWatermark(stream.conversationId, stream.classKey, seq),
+      fetchAfter: (stream, after) => this.requestWithBackoff(() => this.transport.request('message:history', this.forwardQuery(stream, after))),
+      store: (messages, history) => this.receive(messages, history),
+      filled: async () => {
+        // Messages that came as a fill did not count into the list's unread and previews: ask again.
+        if (this.mode === 'user') await this.syncConversations();
+      },
+    });
     this.transport.on('state', (change) => {
       if (change.state !== 'connected') this.inSync = false;
       this.emit('state', change);
@@ -334,6 +363,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     this.transport.on('messageDeleted', ({ conversationId, seq }) => this.enqueue(() => this.applyDeletion(conversationId, seq)));
     this.transport.on('conversationChanged', () => this.enqueue(() => this.syncConversations().then(() => undefined)));
     this.transport.on('message', (message) => this.enqueue(() => this.onLive(message)));
+    this.transport.on('skipped', (skip) => this.enqueue(() => this.streams.skipped(skip, this.inSync)));
     this.transport.on('signal', (signal) => this.emit('signal', signal));
   }
 
@@ -387,7 +417,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     this.handshakeSince = since;
     return {
       token: this.token,
-      userId: this.userId,
+      ...(this.givenUserId !== undefined ? { userId: this.givenUserId } : {}),
       classId: this.classIdValue,
       ...(since > 0 ? { since } : {}),
     };
@@ -408,16 +438,12 @@ export class IMClient extends Emitter<IMClientEvents> {
 
   /**
    * Writes stored messages to the cache, then tells listeners about the ones this instance has
-   * not reported yet. With `advance`, the messages extend the synced range of their class.
+   * not reported yet. Cursors are the stream tracker's business (stream.ts).
    */
-  private async receive(messages: readonly StoredMessage[], history: boolean, advance: boolean): Promise<void> {
+  private async receive(messages: readonly StoredMessage[], history: boolean): Promise<void> {
     if (this.closed || messages.length === 0) return;
     await this.cache.putStored(messages);
     this.noteDelivered(messages);
-    if (advance) {
-      const last = messages.at(-1)!;
-      await this.cache.advanceWatermark(last.conversationId, classKeyOf(last.classId), Math.max(...messages.map((m) => m.seq)));
-    }
     for (const message of messages) {
       const cached = fromStored(message);
       if (message.senderId === this.userId) this.outbox.delivered(cached);
@@ -430,14 +456,21 @@ export class IMClient extends Emitter<IMClientEvents> {
   private async onLive(message: StoredMessage): Promise<void> {
     if (this.mode === 'user') {
       if (this.typers.get(message.conversationId)?.has(message.senderId)) this.setTyper(message.conversationId, message.senderId, false, 0);
-      await this.receive([message], false, this.inSync);
+      await this.streams.live(message, this.inSync);
       const known = await this.applyToConversation(fromStored(message));
       if (!known) await this.syncConversations();
       return;
     }
     // Messages of another class (sent to us in person) belong to another history.
     if (classKeyOf(message.classId) !== classKeyOf(this.classIdValue)) return;
-    await this.receive([message], false, this.inSync);
+    await this.streams.live(message, this.inSync);
+  }
+
+  /** A forward history query of a stream. */
+  private forwardQuery(stream: StreamKey, after: number) {
+    return this.mode === 'user'
+      ? { conversationId: stream.conversationId, after, limit: LIMITS.HISTORY_PAGE_MAX }
+      : { after, limit: LIMITS.HISTORY_PAGE_MAX, classId: stream.classKey === '' ? null : stream.classKey };
   }
 
   private setTyper(conversationId: string, userId: string, typing: boolean, expiresInMs: number): void {
@@ -472,6 +505,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       reactions: (message.reactions ?? {}) as StoredMessage['reactions'],
       version: message.version ?? 0,
       replyTo: message.replyTo ?? null,
+      prev: message.prev ?? 0,
     };
     const updated = await this.cache.updateConversation(message.conversationId, (current) => {
       // A summary from the server that already counts this message (it came after it) stays as it is.
@@ -549,7 +583,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       for (const conversation of changed) {
         const watermark = await this.cache.watermark(conversation.id, '');
         if (watermark === 0) continue;
-        if (conversation.lastSeq > watermark) await this.syncForward(null, watermark, conversation.id);
+        if (conversation.lastSeq > watermark) await this.streams.catchUp({ conversationId: conversation.id, classKey: '' });
         await this.catchUpChanges(conversation);
       }
       for (const conversationId of this.watched) {
@@ -592,7 +626,7 @@ export class IMClient extends Emitter<IMClientEvents> {
     const changesKey = `changes:${conversationId}`;
     if ((await this.cache.getMeta(changesKey)) === 0) await this.cache.setMeta(changesKey, known?.version ?? 0);
     const page = await this.transport.request('message:history', { conversationId, limit: LIMITS.HISTORY_PAGE_DEFAULT });
-    await this.receive(page.messages, true, true);
+    await this.streams.page({ conversationId, classKey: '' }, page, undefined);
   }
 
   /** Keeps the ticket fresh: asks the app for a new one shortly before expiry. */
@@ -767,24 +801,6 @@ export class IMClient extends Emitter<IMClientEvents> {
     return updated;
   }
 
-  /** Pulls every page after `after` until the server has no more. */
-  private async syncForward(classId: string | null, after: number, conversationId?: string): Promise<void> {
-    let cursor = after;
-    for (;;) {
-      const page = await this.requestWithBackoff(() =>
-        this.transport.request(
-          'message:history',
-          conversationId === undefined
-            ? { after: cursor, limit: LIMITS.HISTORY_PAGE_MAX, classId }
-            : { conversationId, after: cursor, limit: LIMITS.HISTORY_PAGE_MAX },
-        ),
-      );
-      await this.receive(page.messages, true, true);
-      cursor = page.messages.at(-1)?.seq ?? cursor;
-      if (!page.hasMore || page.messages.length === 0) return;
-    }
-  }
-
   private async requestWithBackoff<T>(run: () => Promise<T>): Promise<T> {
     for (;;) {
       try {
@@ -807,11 +823,11 @@ export class IMClient extends Emitter<IMClientEvents> {
     this.setRoomOnline(session.online);
     this.uploadMaxBytes = session.uploadMaxBytes;
     await this.catchUp(session, reconnect, async () => {
-      await this.receive(session.history, true, true);
-      if (session.hasMore && this.handshakeSince > 0) {
-        // We asked for everything after our watermark and there is more: fetch it all now.
-        await this.syncForward(session.classId, session.history.at(-1)?.seq ?? this.handshakeSince);
-      }
+      const stream = { conversationId: session.conversationId, classKey: classKeyOf(session.classId) };
+      const since = this.handshakeSince > 0 ? this.handshakeSince : undefined;
+      await this.streams.page(stream, { messages: session.history, hasMore: session.hasMore, through: session.through }, since);
+      // We asked for everything after our cursor and there is more: fetch it all now.
+      if (session.hasMore && since !== undefined) await this.streams.catchUp(stream);
     });
   }
 
@@ -826,13 +842,14 @@ export class IMClient extends Emitter<IMClientEvents> {
     }
     if (!this.transport.connected) return;
     await this.transport.request('session:update', { classId: this.classIdValue });
-    const since = await this.cache.watermark(this.conversationId, classKeyOf(this.classIdValue));
+    const stream = { conversationId: this.conversationId, classKey: classKeyOf(this.classIdValue) };
+    const since = await this.cache.watermark(stream.conversationId, stream.classKey);
     try {
       if (since > 0) {
-        await this.syncForward(this.classIdValue, since);
+        await this.streams.catchUp(stream);
       } else {
         const page = await this.transport.request('message:history', { limit: LIMITS.HISTORY_PAGE_MAX, classId: this.classIdValue });
-        await this.receive(page.messages, true, true);
+        await this.streams.page(stream, page, undefined);
       }
     } catch (error) {
       this.transport.simulateNetworkDrop();
@@ -966,7 +983,7 @@ export class IMClient extends Emitter<IMClientEvents> {
         'message:history',
         this.mode === 'user' ? { conversationId, before, limit: count } : { before, limit: count, classId: this.classIdValue },
       );
-      await this.receive(page.messages, true, false);
+      await this.receive(page.messages, true);
       const low = page.hasMore ? (page.messages[0]?.seq ?? beforeSeq) : 1;
       const high = before === undefined ? (page.messages.at(-1)?.seq ?? 0) : before - 1;
       if (page.messages.length > 0 || !page.hasMore) this.verified.add(partition, low, high);
@@ -1042,8 +1059,13 @@ export class IMClient extends Emitter<IMClientEvents> {
     addMembers: async (conversationId: string, members: string[]): Promise<CachedConversation> =>
       this.keep(await this.userRequest('conversation:add-members', { conversationId, members })),
 
-    /** Enter a bound room (chat room): it joins your list as a `room` conversation. */
-    joinRoom: async (roomId: string): Promise<CachedConversation> => this.keep(await this.userRequest('conversation:join-room', { roomId })),
+    /**
+     * Enter a bound room (chat room): it joins your list as a `room` conversation. Give one of
+     * the room's tokens, unless the site let you in (POST /v1/rooms/:roomId/members) or the
+     * server opens rooms to every signed-in user.
+     */
+    joinRoom: async (roomId: string, token?: string): Promise<CachedConversation> =>
+      this.keep(await this.userRequest('conversation:join-room', token === undefined ? { roomId } : { roomId, token })),
 
     /** Leave a group or a room (its history stays readable up to now in your cache). */
     leave: async (conversationId: string): Promise<void> => {

@@ -4,8 +4,14 @@
  * is not in the room token format.
  */
 export function roomIdOfToken(token: string): string | undefined {
+  return claimsOfRoomToken(token)?.r;
+}
+
+/** The room a token is for and the user it names (when the site bound it to one), unverified. */
+export function claimsOfRoomToken(token: string): { r: string; u?: string } | undefined {
   const claims = decodeSegment(token.split('.')[1]);
-  return typeof claims?.r === 'string' ? claims.r : undefined;
+  if (typeof claims?.r !== 'string') return undefined;
+  return typeof claims.u === 'string' ? { r: claims.r, u: claims.u } : { r: claims.r };
 }
 
 /** The claims of a user ticket (a JWT), unverified: the user id and expiry, or undefined. */

@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import type { Ack } from '../protocol/ack.js';
 import { ERROR_CODES, type ErrorPayload } from '../protocol/errors.js';
 import type { ClientToServerEvents, RoomHandshake, ServerToClientEvents, UserHandshake } from '../protocol/events.js';
-import type { ConnectionState, SessionInfo, SignalMessage, StoredMessage, UserSessionInfo } from '../protocol/models.js';
+import type { ConnectionState, SessionInfo, SignalMessage, SkippedMessage, StoredMessage, UserSessionInfo } from '../protocol/models.js';
 import { Emitter } from './emitter.js';
 import { IMError, isErrorPayload } from './errors.js';
 
@@ -38,6 +38,7 @@ export type TransportEvents = {
   receipt: (change: { conversationId: string; userId: string; readSeq: number; deliveredSeq: number }) => void;
   messageDeleted: (change: { conversationId: string; seq: number }) => void;
   message: (message: StoredMessage) => void;
+  skipped: (skip: SkippedMessage) => void;
   signal: (signal: SignalMessage) => void;
   connectError: (error: IMError) => void;
 };
@@ -68,8 +69,8 @@ export class Transport extends Emitter<TransportEvents> {
   /** Consecutive reconnects this transport scheduled itself (after refusals Socket.IO does not retry). */
   private manualAttempts = 0;
   private manualTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Live messages that arrive between connecting and `session:ready`: delivered after it. */
-  private early: StoredMessage[] | null = null;
+  /** Live messages (and skips) that arrive between connecting and `session:ready`: delivered after it. */
+  private early: Array<{ message: StoredMessage } | { skip: SkippedMessage }> | null = null;
 
   constructor(private readonly options: TransportOptions) {
     super();
@@ -149,11 +150,18 @@ export class Transport extends Emitter<TransportEvents> {
       this.everConnected = true;
       this.setState('connected');
       this.emit('ready', session, reconnect);
-      for (const message of early) this.emit('message', message);
+      for (const entry of early) {
+        if ('message' in entry) this.emit('message', entry.message);
+        else this.emit('skipped', entry.skip);
+      }
     });
     socket.on('message:created', (message) => {
-      if (this.early) this.early.push(message);
+      if (this.early) this.early.push({ message });
       else this.emit('message', message);
+    });
+    socket.on('message:skipped', (skip) => {
+      if (this.early) this.early.push({ skip });
+      else this.emit('skipped', skip);
     });
     socket.on('signal:received', (signal) => this.emit('signal', signal));
     socket.on('session:kicked', (reason) => {

@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { Server } from 'socket.io';
 import { ERROR_CODES, errorPayload } from '../protocol/errors.js';
@@ -15,11 +16,13 @@ import { registerNotificationRoutes } from './http/notifications.js';
 import { registerUploadRoutes } from './http/uploads.js';
 import { LocalDiskBlobStore, type BlobStore } from './files/blob-store.js';
 import { join } from 'node:path';
-import { createRoomAuth } from './realtime/auth.js';
+import { createHandshakeAuth } from './realtime/auth.js';
+import { dropSlowConsumers } from './realtime/backpressure.js';
 import { ConversationRates } from './realtime/rate-limit.js';
 import { registerRoomHandlers } from './realtime/room-handlers.js';
 import { registerUserHandlers } from './realtime/user-handlers.js';
-import { conversationRoom, type IMServer } from './realtime/types.js';
+import { conversationRoom } from './realtime/rooms.js';
+import type { IMServer } from './realtime/types.js';
 import { MessageWriter } from './store/message-writer.js';
 import { createSqliteStore } from './store/sqlite.js';
 import type { Store } from './store/store.js';
@@ -46,7 +49,7 @@ export interface ImApp {
 }
 
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImApp> {
-  const secrets = loadSecrets(config.dataDir, config.adminKey);
+  const secrets = loadSecrets(config.dataDir, config.adminKey, config.ticketSecret);
   const store = deps.store ?? createSqliteStore(config.dataDir);
   await store.migrate();
   const clock = deps.clock ?? Date.now;
@@ -57,6 +60,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
     logController: new LogController({ disableRequestLogging: true }),
     // Room ids are up to 128 characters, and up to 9 times that when percent-encoded.
     routerOptions: { maxParamLength: LIMITS.ROOM_ID_MAX_LENGTH * 9 },
+    // Requests Node cannot even parse (a head over its size limit, garbage) get the coded body too.
+    clientErrorHandler: (error: Error & { code?: string }, socket) => {
+      if (!socket.writable) return;
+      const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = JSON.stringify({ error: errorPayload(ERROR_CODES.INVALID_PAYLOAD, status === 431 ? 'the request head is too large' : 'the request is malformed') });
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    },
     // Errors the router raises before any route runs get the same coded body as the rest.
     frameworkErrors: (error, _request, reply) => {
       const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
@@ -88,7 +98,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
     }
     if (origin) {
       reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
-      reply.header('access-control-allow-headers', 'authorization, content-type');
+      reply.header('access-control-allow-headers', 'authorization, content-type, x-im-user-id');
       reply.header('access-control-allow-methods', 'GET, POST, DELETE, OPTIONS');
     }
     if (request.method === 'OPTIONS') return reply.code(204).send();
@@ -118,7 +128,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
     pingInterval: 20_000,
     pingTimeout: 20_000,
   });
-  io.use(createRoomAuth(ctx));
+  io.use(createHandshakeAuth(ctx));
+  const stopDropping = dropSlowConsumers(io, http.log);
   registerRoomHandlers(io, ctx);
   registerUserHandlers(io, ctx);
 
@@ -135,7 +146,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
       }
     },
   });
-  registerUserRoutes(http, ctx);
+  registerUserRoutes(http, ctx, io);
   registerNotificationRoutes(http, ctx, io);
   await registerUploadRoutes(http, ctx);
   if (config.demo) registerDemoRoutes(http, ctx);
@@ -158,6 +169,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
     async close() {
       if (closed) return;
       closed = true;
+      stopDropping();
       // Closing the transports (not the sockets) makes clients reconnect instead of giving up.
       io.engine.close();
       await new Promise<void>((resolve) => io.close(() => resolve()));

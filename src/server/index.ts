@@ -22,6 +22,14 @@ async function main(): Promise<void> {
   }
   const url = await app.listen();
   console.log(`IM Elements server listening on ${url}${config.demo ? ` (demo: ${url}/)` : ''}`);
+  if (config.demo) {
+    console.warn(
+      'Warning: the demo is on. /demo/ticket and /demo/room-token hand out credentials without the admin key\n' +
+        '(to clients on this machine only). Run with NODE_ENV=production or IM_DEMO=0 anywhere else.',
+    );
+  } else if (config.production && process.env.IM_DEMO !== undefined && !/^(0|false|no|off)$/i.test(process.env.IM_DEMO.trim())) {
+    console.warn('IM_DEMO is ignored with NODE_ENV=production: the demo and its credential routes stay off.');
+  }
   const stop = async (signal: string) => {
     console.log(`${signal}: shutting down`);
     await app.close();

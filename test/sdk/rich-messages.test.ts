@@ -154,8 +154,8 @@ describe('rich messages through the SDK', () => {
     });
     expect(response.status).to.equal(201);
     await until(async () => (await carol.conversations.list()).some((c) => c.type === 'system' && c.unreadCount === 1), 'the system conversation');
-    const { roomId } = await bindRoom();
-    const room = await carol.conversations.joinRoom(roomId);
+    const { roomId, token } = await bindRoom();
+    const room = await carol.conversations.joinRoom(roomId, token);
     expect([room.type, room.name]).to.deep.equal(['room', roomId]);
     await carol.messages.send(room.id, 'hello room');
     const list = await carol.conversations.list();

@@ -256,11 +256,12 @@ describe('IMClient in a room', () => {
     const alice = await online(token, uniqueId('alice'), { cache: 'memory' });
     expect(alice.roomOnline).to.equal(1);
     const two = nextEvent(alice, 'room:online', (count) => count === 2);
-    const bob = await online(token, uniqueId('bob'), { cache: 'memory' });
+    const bobId = uniqueId('bob');
+    const bob = await online(token, bobId, { cache: 'memory' });
     await two;
     expect(bob.roomOnline).to.equal(2);
     // A second tab of the same user is not another person.
-    const bobTab = await online(token, bob.userId, { cache: 'memory' });
+    const bobTab = await online(token, bobId, { cache: 'memory' });
     expect(bobTab.roomOnline).to.equal(2);
     const one = nextEvent(alice, 'room:online', (count) => count === 1);
     bob.close();

@@ -30,8 +30,8 @@ const textOf = (conversation: CachedConversation | undefined) =>
 /** HS256 JWT minted in the page, as a site's backend would (here with the admin key, the default ticket secret). */
 async function mintTicket(sub: string, exp: number): Promise<string> {
   const encode = (value: unknown) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub, iat: Math.floor(Date.now() / 1000), exp })}`;
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(testServer.adminKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const body = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode({ sub, iat: Math.min(exp, Math.floor(Date.now() / 1000)), exp })}`;
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(testServer.ticketSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   const signature = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(body)));
   return `${body}.${btoa(String.fromCharCode(...signature)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}`;
 }

@@ -118,8 +118,8 @@ describe('idempotency', () => {
     assert.deepEqual(
       (await readAll(alice.socket)).map((message) => [message.senderId, message.clientMsgId, message.content]),
       [
-        ['alice', clientMsgId, 'from alice'],
-        ['bob', clientMsgId, 'from bob'],
+        ['~alice', clientMsgId, 'from alice'],
+        ['~bob', clientMsgId, 'from bob'],
       ],
     );
   });
@@ -271,7 +271,7 @@ describe('restart durability', () => {
       assert.equal(message.time, original.result.time);
       assert.equal(message.clientMsgId, original.clientMsgId);
       assert.deepEqual(message.content, original.content);
-      assert.deepEqual(message.recipients, (index + 1) % 10 === 0 ? ['bob'] : null);
+      assert.deepEqual(message.recipients, (index + 1) % 10 === 0 ? ['bob', '~bob'] : null);
       assert.equal(message.classId, 'class-1');
     }
     // Targeted messages stay private after the restart.

@@ -183,12 +183,12 @@ describe('rooms in a signed-in user’s list', () => {
     const token = await bindRoom(server, 'town-hall');
     const guest = await connect(server, { token, userId: 'guest' });
     const alice = await signIn(server, 'alice');
-    const summary = await requestOk<ConversationSummary>(alice.socket, 'conversation:join-room', { roomId: 'town-hall' });
+    const summary = await requestOk<ConversationSummary>(alice.socket, 'conversation:join-room', { roomId: 'town-hall', token });
     assert.deepEqual([summary.id, summary.type, summary.name], ['room:town-hall', 'room', 'town-hall']);
 
     await requestOk(guest.socket, 'message:send', { clientMsgId: uuid(), content: 'hello from a room token' });
     const fromGuest = await nextEvent<StoredMessage>(alice.socket, 'message:created');
-    assert.deepEqual([fromGuest.senderId, fromGuest.content], ['guest', 'hello from a room token']);
+    assert.deepEqual([fromGuest.senderId, fromGuest.content], ['~guest', 'hello from a room token']);
     // Messages for one class or to other users are not for the signed-in member.
     await requestOk(guest.socket, 'message:send', { clientMsgId: uuid(), content: 'class only', classId: 'c1' });
     await requestOk(guest.socket, 'message:send', { clientMsgId: uuid(), content: 'to zed', users: ['zed'] });
@@ -212,11 +212,13 @@ describe('rooms in a signed-in user’s list', () => {
     const alice = await signIn(server, 'alice');
     assert.equal((await requestError(alice.socket, 'conversation:join-room', { roomId: 'nowhere' })).code, 'ROOM_NOT_FOUND');
     assert.equal((await requestError(alice.socket, 'conversation:join-room', { roomId: '' })).code, 'INVALID_ROOM_ID');
-    await bindRoom(server, 'short-lived');
-    await requestOk(alice.socket, 'conversation:join-room', { roomId: 'short-lived' });
+    const token = await bindRoom(server, 'short-lived');
+    await requestOk(alice.socket, 'conversation:join-room', { roomId: 'short-lived', token });
     await unbindRoom(server, 'short-lived');
     const refused = await requestError(alice.socket, 'message:send', { conversationId: 'room:short-lived', clientMsgId: uuid(), content: { text: 'x' } });
     assert.equal(refused.code, 'ROOM_UNBOUND');
-    assert.equal((await requestError(alice.socket, 'conversation:join-room', { roomId: 'short-lived' })).code, 'ROOM_UNBOUND');
+    assert.equal((await requestError(alice.socket, 'conversation:join-room', { roomId: 'short-lived', token })).code, 'ROOM_UNBOUND');
+    // Without a token or a grant, an unbound room answers as an unknown one does.
+    assert.equal((await requestError(alice.socket, 'conversation:join-room', { roomId: 'short-lived' })).code, 'ROOM_NOT_FOUND');
   });
 });

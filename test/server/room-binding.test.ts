@@ -44,13 +44,13 @@ describe('room binding REST', () => {
     const response = await post(server, JSON.stringify({ roomId: 'lobby' }));
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /application\/json/);
-    assert.deepEqual(Object.keys(response.body).sort(), ['roomId', 'token']);
+    assert.deepEqual(Object.keys(response.body).sort(), ['expiresAt', 'roomId', 'token']);
     assert.equal(response.body.roomId, 'lobby');
     assert.equal(typeof response.body.token, 'string');
     assert.ok(response.body.token.length > 0);
     const { session } = await connect(server, { token: response.body.token, userId: 'alice' });
     assert.equal(session.roomId, 'lobby');
-    assert.equal(session.userId, 'alice');
+    assert.equal(session.userId, '~alice');
   });
 
   test('POST without an admin key → 401 UNAUTHORIZED', async () => {

@@ -73,7 +73,7 @@ describe('room messaging', () => {
       assert.deepEqual(signal, {
         kind: 'room',
         conversationId: alice.session.conversationId,
-        senderId: 'alice',
+        senderId: '~alice',
         content: { text: 'hello', n: [1, 2] },
         time: ack.time,
       });
@@ -81,13 +81,13 @@ describe('room messaging', () => {
     // Bob's marker reaches alice's socket after anything alice's broadcast could have caused.
     await barrier(bob.socket, [alice.socket]);
     assert.deepEqual(
-      payloads<SignalMessage>(alice.socket, 'signal:received').filter((signal) => signal.senderId === 'alice'),
+      payloads<SignalMessage>(alice.socket, 'signal:received').filter((signal) => signal.senderId === '~alice'),
       [],
     );
     // Not stored.
     const late = await join('dave');
     assert.deepEqual(late.session.history, []);
-    assert.deepEqual(await requestOk<HistoryPage>(late.socket, 'message:history', {}), { messages: [], hasMore: false });
+    assert.deepEqual(await requestOk<HistoryPage>(late.socket, 'message:history', {}), { messages: [], hasMore: false, through: 0 });
   });
 
   test('a custom command reaches only the listed users’ connections (one id or a list)', async () => {
@@ -121,7 +121,7 @@ describe('room messaging', () => {
     assert.deepEqual(signal, {
       kind: 'custom',
       conversationId: alice.session.conversationId,
-      senderId: 'alice',
+      senderId: '~alice',
       content: 'to bob',
       time: ack.time,
     });
@@ -160,9 +160,9 @@ describe('room messaging', () => {
         await nextEvent<StoredMessage>(socket, 'message:created'),
       ];
       assert.deepEqual(created, [
-        { id: results[0]!.id, conversationId: alice.session.conversationId, seq: 1, classId: null, senderId: 'alice', clientMsgId: clientMsgIds[0], content: 'one', recipients: null, time: results[0]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0, replyTo: null },
-        { id: results[1]!.id, conversationId: alice.session.conversationId, seq: 2, classId: null, senderId: 'alice', clientMsgId: clientMsgIds[1], content: { two: 2 }, recipients: null, time: results[1]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0, replyTo: null },
-        { id: results[2]!.id, conversationId: alice.session.conversationId, seq: 3, classId: null, senderId: 'alice', clientMsgId: clientMsgIds[2], content: [3, 'three'], recipients: null, time: results[2]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0, replyTo: null },
+        { id: results[0]!.id, conversationId: alice.session.conversationId, seq: 1, classId: null, senderId: '~alice', clientMsgId: clientMsgIds[0], content: 'one', recipients: null, time: results[0]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0, replyTo: null, prev: 0 },
+        { id: results[1]!.id, conversationId: alice.session.conversationId, seq: 2, classId: null, senderId: '~alice', clientMsgId: clientMsgIds[1], content: { two: 2 }, recipients: null, time: results[1]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0, replyTo: null, prev: 1 },
+        { id: results[2]!.id, conversationId: alice.session.conversationId, seq: 3, classId: null, senderId: '~alice', clientMsgId: clientMsgIds[2], content: [3, 'three'], recipients: null, time: results[2]!.time, type: 'custom', mentions: [], countsUnread: true, editedAt: null, recalled: null, reactions: {}, version: 0, replyTo: null, prev: 2 },
       ]);
     }
     await barrier(bob.socket, [alice.socket]);
@@ -196,8 +196,9 @@ describe('room messaging', () => {
     assert.deepEqual(live(carol.socket), ['for all', 'empty list means everyone']);
     const created = payloads<StoredMessage>(bob.socket, 'message:created')[1]!;
     assert.equal(created.seq, secret.seq);
-    assert.deepEqual(created.recipients, ['bob']);
-    assert.deepEqual(payloads<StoredMessage>(alice2.socket, 'message:created')[3]!.recipients, ['alice']);
+    // A guest's plain ids reach the signed-in user and the guest of that id.
+    assert.deepEqual(created.recipients, ['bob', '~bob']);
+    assert.deepEqual(payloads<StoredMessage>(alice2.socket, 'message:created')[3]!.recipients, ['alice', '~alice']);
     assert.equal(payloads<StoredMessage>(bob.socket, 'message:created')[3]!.recipients, null);
 
     const historyOf = async (userId: string) => {
@@ -224,7 +225,8 @@ describe('room messaging', () => {
     assert.deepEqual(contents(session.history), ['first', 'second', 'third']);
     assert.deepEqual(seqs(session.history), [1, 2, 3]);
     assert.equal(session.hasMore, false);
-    assert.equal(session.userId, 'bob');
+    // A token that names no user makes a guest: known in the room as ~ + the id it gave.
+    assert.equal(session.userId, '~bob');
     assert.equal(session.classId, null);
 
     const fourth = await send(alice.socket, 'fourth');

@@ -8,10 +8,18 @@ import { bindRoom, cleanup, issueTicket, startServer, ticketFor, unbindRoom, typ
 
 afterEach(cleanup);
 
-async function upload(server: TestServer, credential: string | null, data: Uint8Array | string, name: string, type = 'application/octet-stream', field = 'file') {
+async function upload(
+  server: TestServer,
+  credential: string | null,
+  data: Uint8Array | string,
+  name: string,
+  type = 'application/octet-stream',
+  field = 'file',
+  extraHeaders: Record<string, string> = {},
+) {
   const form = new FormData();
   form.append(field, new Blob([data as BlobPart], { type }), name);
-  const headers: Record<string, string> = credential === null ? {} : { authorization: `Bearer ${credential}` };
+  const headers: Record<string, string> = credential === null ? { ...extraHeaders } : { authorization: `Bearer ${credential}`, ...extraHeaders };
   const response = await fetch(`${server.url}/v1/uploads`, { method: 'POST', headers, body: form });
   return { status: response.status, body: (await response.json()) as FileInfo & { error?: { code: string; message: string } } };
 }
@@ -109,10 +117,11 @@ describe('uploads', () => {
     const forged = await upload(server, 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2lnbmF0dXJl', 'x', 'a.txt');
     assert.deepEqual([forged.status, forged.body.error!.code], [401, 'TICKET_INVALID']);
     const token = await bindRoom(server, 'lecture');
-    const byRoom = await upload(server, token, 'notes', 'notes.txt');
+    const guest = { 'x-im-user-id': 'ann' };
+    const byRoom = await upload(server, token, 'notes', 'notes.txt', undefined, undefined, guest);
     assert.equal(byRoom.status, 201);
     await unbindRoom(server, 'lecture');
-    const unbound = await upload(server, token, 'notes', 'notes.txt');
+    const unbound = await upload(server, token, 'notes', 'notes.txt', undefined, undefined, guest);
     assert.deepEqual([unbound.status, unbound.body.error!.code], [401, 'ROOM_UNBOUND']);
     assert.deepEqual([(await upload(server, 'v1.bad.token', 'x', 'a.txt')).body.error!.code], ['TOKEN_INVALID']);
   });

@@ -70,7 +70,7 @@ describe('user tickets (REST)', () => {
     assert.ok(expiresAt % 1000 === 0, 'whole seconds, in ms');
     assert.ok(expiresAt >= (before + 24 * 3600) * 1000 && expiresAt <= (after + 24 * 3600) * 1000, `expiresAt ${expiresAt}`);
 
-    // As documented: an HS256 JWT with { sub, iat, exp } in seconds, signed with the admin key.
+    // As documented: an HS256 JWT with { sub, iat, exp } in seconds, signed with the ticket secret.
     const [header, claims, signature] = ticket.split('.') as [string, string, string];
     assert.deepEqual(decodePart(header), HEADER);
     const decoded = decodePart(claims);
@@ -78,7 +78,7 @@ describe('user tickets (REST)', () => {
     assert.equal(decoded.sub, 'alice');
     assert.equal(decoded.exp, expiresAt / 1000);
     assert.equal((decoded.exp as number) - (decoded.iat as number), 24 * 3600);
-    assert.equal(signature, createHmac('sha256', server.adminKey).update(`${header}.${claims}`).digest('base64url'));
+    assert.equal(signature, createHmac('sha256', server.app.secrets.ticketSecret).update(`${header}.${claims}`).digest('base64url'));
 
     // An empty JSON object also means the default.
     const empty = await rest(server, 'POST', ticketPath('alice'), { body: '{}' });
@@ -93,9 +93,9 @@ describe('user tickets (REST)', () => {
     assert.ok(expiresAt >= (before + 600) * 1000 && expiresAt <= (nowSeconds() + 600) * 1000, `expiresAt ${expiresAt}`);
   });
 
-  test('a custom ttlSeconds (60 … 30 days) sets expiresAt', async () => {
+  test('a custom ttlSeconds (60 s … the longest ticket life, 7 days by default) sets expiresAt', async () => {
     const server = await startServer();
-    for (const ttl of [LIMITS.TICKET_TTL_MIN, 3600, LIMITS.TICKET_TTL_MAX]) {
+    for (const ttl of [LIMITS.TICKET_TTL_MIN, 3600, LIMITS.TICKET_MAX_LIFETIME_DEFAULT]) {
       const before = nowSeconds();
       const { expiresAt, ticket, userId } = await issueTicket(server, 'bob_2-x', ttl);
       const after = nowSeconds();
@@ -169,15 +169,19 @@ describe('user sessions: connecting with a ticket', () => {
     assert.equal(sync.version, session.version);
   });
 
-  test('a ticket minted by hand as documented (HS256 JWT signed with the admin key) connects', async () => {
+  test('a ticket minted by hand as documented (HS256 JWT signed with the ticket secret) connects; the admin key signs none', async () => {
     const server = await startServer();
-    const ticket = mintTicket(server.adminKey, 'alice');
+    const secret = server.app.secrets.ticketSecret;
+    assert.notEqual(secret, server.adminKey);
+    const ticket = mintTicket(secret, 'alice');
     const { session } = await connectUser(server, ticket);
     assert.equal(session.userId, 'alice');
     assert.equal(session.expiresAt, (decodePart(ticket.split('.')[1]!).exp as number) * 1000);
-    // Claims in another order and without iat are fine too.
+    // Claims in another order are fine too; iat is required.
     const exp = nowSeconds() + 120;
-    assert.equal((await connectUser(server, signJwt(server.adminKey, HEADER, { exp, sub: 'bob' }))).session.expiresAt, exp * 1000);
+    assert.equal((await connectUser(server, signJwt(secret, HEADER, { exp, iat: nowSeconds(), sub: 'bob' }))).session.expiresAt, exp * 1000);
+    await expectTicketRejected(server, signJwt(secret, HEADER, { exp, sub: 'bob' }), ERROR_CODES.TICKET_INVALID);
+    await expectTicketRejected(server, mintTicket(server.adminKey, 'bob'), ERROR_CODES.TICKET_INVALID);
   });
 
   test('with ticketSecret set, tickets are signed with it and no longer with the admin key', async () => {
@@ -194,7 +198,7 @@ describe('user sessions: connecting with a ticket', () => {
 
   test('forged, alg none, other secret, malformed or garbage tickets → connect_error TICKET_INVALID', async () => {
     const server = await startServer();
-    const genuine = mintTicket(server.adminKey, 'alice');
+    const genuine = mintTicket(server.app.secrets.ticketSecret, 'alice');
     const [header, claims, signature] = genuine.split('.') as [string, string, string];
     const flip = (char: string) => (char === 'A' ? 'B' : 'A');
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -210,15 +214,15 @@ describe('user sessions: connecting with a ticket', () => {
       `${header}.${part({ sub: 'alice', iat: nowSeconds(), exp: exp + 86400 })}.${signature}`,
       // alg none: unsigned, and even "signed" with the right key.
       `${none}.${claims}.`,
-      signJwt(server.adminKey, { alg: 'none', typ: 'JWT' }, { sub: 'alice', iat: nowSeconds(), exp }),
-      signJwt(server.adminKey, { alg: 'HS512', typ: 'JWT' }, { sub: 'alice', iat: nowSeconds(), exp }),
+      signJwt(server.app.secrets.ticketSecret, { alg: 'none', typ: 'JWT' }, { sub: 'alice', iat: nowSeconds(), exp }),
+      signJwt(server.app.secrets.ticketSecret, { alg: 'HS512', typ: 'JWT' }, { sub: 'alice', iat: nowSeconds(), exp }),
       // Another secret.
       mintTicket('some-other-secret-0123456789', 'alice'),
       // Properly signed but unusable claims.
-      signJwt(server.adminKey, HEADER, { sub: 'bad id', iat: nowSeconds(), exp }),
-      signJwt(server.adminKey, HEADER, { sub: 'alice', iat: nowSeconds() }),
-      signJwt(server.adminKey, HEADER, { sub: 'alice', exp: String(exp) }),
-      signJwt(server.adminKey, HEADER, { iat: nowSeconds(), exp }),
+      signJwt(server.app.secrets.ticketSecret, HEADER, { sub: 'bad id', iat: nowSeconds(), exp }),
+      signJwt(server.app.secrets.ticketSecret, HEADER, { sub: 'alice', iat: nowSeconds() }),
+      signJwt(server.app.secrets.ticketSecret, HEADER, { sub: 'alice', exp: String(exp) }),
+      signJwt(server.app.secrets.ticketSecret, HEADER, { iat: nowSeconds(), exp }),
       // Garbage.
       'garbage',
       '',
@@ -237,8 +241,8 @@ describe('user sessions: connecting with a ticket', () => {
   test('an expired ticket → connect_error TICKET_EXPIRED', async () => {
     const server = await startServer();
     const past = nowSeconds() - 10;
-    await expectTicketRejected(server, signJwt(server.adminKey, HEADER, { sub: 'alice', iat: past - 60, exp: past }), ERROR_CODES.TICKET_EXPIRED);
-    await expectTicketRejected(server, signJwt(server.adminKey, HEADER, { sub: 'alice', iat: 0, exp: 1 }), ERROR_CODES.TICKET_EXPIRED);
+    await expectTicketRejected(server, signJwt(server.app.secrets.ticketSecret, HEADER, { sub: 'alice', iat: past - 60, exp: past }), ERROR_CODES.TICKET_EXPIRED);
+    await expectTicketRejected(server, signJwt(server.app.secrets.ticketSecret, HEADER, { sub: 'alice', iat: 0, exp: 1 }), ERROR_CODES.TICKET_EXPIRED);
   });
 });
 
@@ -248,7 +252,7 @@ describe('user sessions: ticket expiry and renewal (real time, ~1–3 s each)', 
   test('a connected socket whose ticket expires gets session:kicked TICKET_EXPIRED and is disconnected', async () => {
     const server = await startServer();
     const exp = Math.ceil(Date.now() / 1000) + 1;
-    const { socket, session } = await connectUser(server, signJwt(server.adminKey, HEADER, { sub: 'alice', iat: exp - 60, exp }));
+    const { socket, session } = await connectUser(server, signJwt(server.app.secrets.ticketSecret, HEADER, { sub: 'alice', iat: exp - 60, exp }));
     assert.equal(session.expiresAt, exp * 1000);
     const kicked = await nextEvent<ErrorPayload>(socket, 'session:kicked', 4000);
     assert.ok(Date.now() >= exp * 1000 - 50, 'not kicked before the expiry');
@@ -261,10 +265,10 @@ describe('user sessions: ticket expiry and renewal (real time, ~1–3 s each)', 
   test('session:renew with a fresh ticket extends expiresAt: the socket is not kicked at the old expiry', async () => {
     const server = await startServer();
     const exp = Math.ceil(Date.now() / 1000) + 1;
-    const shortTicket = signJwt(server.adminKey, HEADER, { sub: 'alice', iat: exp - 60, exp });
+    const shortTicket = signJwt(server.app.secrets.ticketSecret, HEADER, { sub: 'alice', iat: exp - 60, exp });
     const renewed = await connectUser(server, shortTicket);
     // A witness whose ticket expires one second after the renewed socket's old one.
-    const witness = await connectUser(server, signJwt(server.adminKey, HEADER, { sub: 'bob', iat: exp - 60, exp: exp + 1 }));
+    const witness = await connectUser(server, signJwt(server.app.secrets.ticketSecret, HEADER, { sub: 'bob', iat: exp - 60, exp: exp + 1 }));
 
     const fresh = await issueTicket(server, 'alice');
     const ack = await requestOk<{ expiresAt: number }>(renewed.socket, 'session:renew', { ticket: fresh.ticket });
@@ -288,7 +292,7 @@ describe('user sessions: ticket expiry and renewal (real time, ~1–3 s each)', 
       assert.equal((await requestError(alice.socket, 'session:renew', payload)).code, ERROR_CODES.TICKET_INVALID, JSON.stringify(payload));
     }
     const past = nowSeconds() - 5;
-    const expired = signJwt(server.adminKey, HEADER, { sub: 'alice', iat: past - 60, exp: past });
+    const expired = signJwt(server.app.secrets.ticketSecret, HEADER, { sub: 'alice', iat: past - 60, exp: past });
     assert.equal((await requestError(alice.socket, 'session:renew', { ticket: expired })).code, ERROR_CODES.TICKET_EXPIRED);
     // A good renewal still works and the session is intact.
     const fresh = await issueTicket(server, 'alice', 7200);

@@ -23,6 +23,7 @@ import type { ChatSearch } from './search.js';
 import type { Avatars } from '../styles/avatar.js';
 import sharedStyles from '../styles/shared.styles.js';
 import styles from './chat.styles.js';
+import { cleanText } from '../../protocol/text.js';
 
 const PAGE = 50;
 /** Conversations with more members than this show in large-room mode unless `mode` says otherwise. */
@@ -202,7 +203,7 @@ export class ImChat extends LitElement {
     return this.locale.t(key, params);
   }
 
-  private nameOf = (userId: string): string => this.names?.(userId) ?? userId;
+  private nameOf = (userId: string): string => cleanText(this.names?.(userId) ?? '') || userId;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -453,7 +454,8 @@ export class ImChat extends LitElement {
         break;
       case 'react':
         if (emoji && message.seq !== undefined) {
-          const on = !(message.reactions?.[emoji] ?? []).includes(client.userId);
+          const reactions = message.reactions ?? {};
+          const on = !(Object.hasOwn(reactions, emoji) ? reactions[emoji]! : []).includes(client.userId);
           client.messages.react(message.conversationId, message.seq, emoji, on).catch((error: unknown) => this.fail(error));
         }
         break;

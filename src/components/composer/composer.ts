@@ -18,6 +18,7 @@ import { ImComposerEditCancelEvent, ImComposerReplyCancelEvent, type EditEndReas
 import { alertIcon, attachIcon, checkIcon, closeIcon, editIcon, emojiIcon, lockIcon, replyIcon, sendIcon, uploadIcon } from './icons.js';
 import { matchMembers, mentionQueryAt, mentionsIn } from './mentions.js';
 import { errorText, quoteOf, textOf, translate, type ComposerKey } from './strings.js';
+import { cleanText } from '../../protocol/text.js';
 
 export { ImComposerEditCancelEvent, ImComposerReplyCancelEvent } from './events.js';
 
@@ -832,7 +833,7 @@ export class ImComposer extends LitElement {
     return this.mentionUi.renderMentionList({
       mention: this.mention,
       t: (key, params) => this.t(key, params),
-      name: (userId) => this.names?.(userId) || '',
+      name: (userId) => cleanText(this.names?.(userId) ?? ''),
       avatar: (userId) => this.avatars?.(userId),
       pick: (index) => this.pickMention(index),
       hover: (index) => {

@@ -5,6 +5,7 @@ import { mentionsByName } from '../message/text.js';
 import type { JsonValue } from '../../protocol/models.js';
 import type { CachedConversation } from '../../sdk/cache/types.js';
 import type { Params, StringKey } from '../i18n/index.js';
+import { cleanText } from '../../protocol/text.js';
 
 /** What the row texts need of a LocaleController. */
 export interface RowLocale {
@@ -40,11 +41,11 @@ export function conversationName(conversation: CachedConversation, locale: RowLo
     case 'system':
       return locale.t('conversation.system');
     case 'direct':
-      return conversation.peerId ? names(conversation.peerId) || conversation.peerId : locale.t('conversation.untitled');
+      return conversation.peerId ? cleanText(names(conversation.peerId) ?? '') || conversation.peerId : locale.t('conversation.untitled');
     case 'room':
-      return conversation.name || conversation.id.replace(/^room:/, '');
+      return cleanText(conversation.name ?? '') || conversation.id.replace(/^room:/, '');
     case 'group':
-      return conversation.name || locale.t('conversation.untitled');
+      return cleanText(conversation.name ?? '') || locale.t('conversation.untitled');
   }
 }
 
@@ -84,7 +85,7 @@ export const draftText = (conversation: CachedConversation): string => oneLine(c
 
 /** The typing line: "Ann is typing…", "Ann and Bo are typing…", "Several people are typing…". */
 export function typingText(userIds: readonly string[], locale: RowLocale, names: Names = identity): string {
-  const name = (id: string) => isolate(names(id) || id);
+  const name = (id: string) => isolate(cleanText(names(id) ?? '') || id);
   if (userIds.length === 1) return locale.t('typing.one', { name: name(userIds[0]!) });
   if (userIds.length === 2) return locale.t('typing.two', { a: name(userIds[0]!), b: name(userIds[1]!) });
   return locale.t('typing.several');

@@ -2,6 +2,7 @@ import { SYSTEM_SENDER, type FileInfo, type JsonValue, type MessageType, type Qu
 import type { CachedMessage } from '../../sdk/cache/types.js';
 import type { Params } from '../i18n/types.js';
 import type { StringKey } from '../i18n/types.js';
+import { cleanText } from '../../protocol/text.js';
 
 /** The six reactions offered first. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
@@ -139,7 +140,7 @@ export function quoteSnapshotText(quote: Quote, locale: ContentLocale): string {
 export function personName(userId: string, selfId: string, names: (userId: string) => string, locale: Translator, object = false): string {
   if (userId === selfId && selfId !== '') return locale.t(object ? 'common.youObject' : 'common.you');
   if (userId === SYSTEM_SENDER) return locale.t('conversation.system');
-  return names(userId) || userId;
+  return cleanText(names(userId) ?? '') || userId;
 }
 
 /**

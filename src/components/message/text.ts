@@ -1,4 +1,5 @@
 import { MENTION_ALL } from '../../protocol/models.js';
+import { cleanText } from '../../protocol/text.js';
 
 /** A piece of a text message: plain text, a link we allow, or a mention. All are rendered as text. */
 export type TextToken =
@@ -95,6 +96,6 @@ export function mentionsByName(text: string, names: (userId: string) => string, 
   const ids = mentions ?? [...text.matchAll(CANDIDATES)].flatMap((match) => (match[1] && names(match[1]) ? [match[1]] : []));
   if (ids.length === 0) return text;
   return tokenize(text, ids)
-    .map((token) => (token.kind === 'mention' ? `@${token.userId === MENTION_ALL ? allLabel : names(token.userId) || token.userId}` : token.text))
+    .map((token) => (token.kind === 'mention' ? `@${token.userId === MENTION_ALL ? allLabel : cleanText(names(token.userId) ?? '') || token.userId}` : token.text))
     .join('');
 }

@@ -25,7 +25,8 @@ const initialsCache = new Map<string, string>();
 export function initialsOf(name: string): string {
   let initials = initialsCache.get(name);
   if (initials === undefined) {
-    const words = name.trim().split(/\s+/).filter(Boolean);
+    // A guest's "~ann" has the initial of ann.
+    const words = name.trim().replace(/^~/, '').split(/\s+/).filter(Boolean);
     initials = words.slice(0, 2).map((word) => firstGrapheme(word).toLocaleUpperCase()).join('');
     if (initialsCache.size > 5000) initialsCache.clear();
     initialsCache.set(name, initials);

@@ -35,6 +35,8 @@ export interface CachedMessage {
   priority?: 'high' | 'low';
   /** The message this one quotes. */
   replyTo?: Quote | null;
+  /** Seq of the message before this one in its stream (see StoredMessage.prev), once stored. */
+  prev?: number;
   /**
    * An unsent file message whose file is not uploaded yet: the bytes are kept here (so the
    * upload survives a reload) until the server has them; `content.file` is filled in then.
@@ -168,12 +170,13 @@ export function fromStored(message: StoredMessage): CachedMessage {
     reactions: message.reactions,
     version: message.version,
     replyTo: message.replyTo ?? null,
+    prev: message.prev,
   };
 }
 
 export function withSendResult(message: CachedMessage, result: SendResult): CachedMessage {
   const { error: _error, ...rest } = message;
-  return { ...rest, status: 'sent', id: result.id, seq: result.seq, time: result.time };
+  return { ...rest, status: 'sent', id: result.id, seq: result.seq, time: result.time, prev: result.prev };
 }
 
 /** Display order: stored messages by seq, then unsent ones in the order they were written. */

@@ -1,4 +1,7 @@
-import type { JsonValue, SignalResult } from '../../protocol/models.js';
+import { GUEST_PREFIX, type JsonValue, type SignalResult } from '../../protocol/models.js';
+
+/** CC clients know users by the ids they gave: a guest's `~id` is shown to them as `id`. */
+const ccUserId = (id: string): string => (id.startsWith(GUEST_PREFIX) ? id.slice(GUEST_PREFIX.length) : id);
 import type { CCIMCallbacks, CCIMMessage, CCIMOptions } from './cc-im-manager.js';
 import type { CachedMessage } from '../cache/types.js';
 import { IMClient } from '../client.js';
@@ -35,7 +38,7 @@ export class CCIMSession {
     client.on('message', (message: CachedMessage, { history }) => {
       const data: CCIMMessage = {
         content: message.content,
-        userId: message.senderId,
+        userId: ccUserId(message.senderId),
         type: 'reliable',
         time: message.time ?? message.createdAt,
         ...(message.seq !== undefined ? { seq: message.seq } : {}),
@@ -47,7 +50,7 @@ export class CCIMSession {
       if (signal.kind === 'online') return;
       this.owner.onMessage?.({
         content: signal.content,
-        userId: signal.senderId,
+        userId: ccUserId(signal.senderId),
         type: signal.kind,
         time: signal.time,
       });

@@ -4,7 +4,7 @@ import { LIMITS } from '../../protocol/limits.js';
 /**
  * User tickets are HS256 JSON Web Tokens: header {"alg":"HS256","typ":"JWT"}, claims
  * { sub: userId, iat, exp } (seconds). A site's backend may mint them itself with the ticket
- * secret (IM_TICKET_SECRET, or the admin key when unset).
+ * secret (IM_TICKET_SECRET, or the one generated into the data directory).
  */
 export interface TicketClaims {
   sub: string;
@@ -25,6 +25,8 @@ export function signTicket(secret: string, claims: TicketClaims): string {
 }
 
 export type TicketCheck = { ok: true; claims: TicketClaims } | { ok: false; reason: 'invalid' | 'expired' };
+
+/** Genuine, well-formed and unexpired: the signature, `sub`, `exp` and a numeric `iat` (which the caller checks further). */
 
 export function verifyTicket(secret: string, ticket: string, nowMs: number): TicketCheck {
   const invalid = { ok: false, reason: 'invalid' } as const;
@@ -48,6 +50,8 @@ export function verifyTicket(secret: string, ticket: string, nowMs: number): Tic
   const { sub, iat, exp } = claims as Record<string, unknown>;
   if (typeof sub !== 'string' || !LIMITS.USER_ID_PATTERN.test(sub)) return invalid;
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return invalid;
+  if (typeof iat !== 'number' || !Number.isFinite(iat)) return invalid;
   if (exp * 1000 <= nowMs) return { ok: false, reason: 'expired' };
-  return { ok: true, claims: { sub, iat: typeof iat === 'number' ? iat : 0, exp } };
+  if (iat > exp) return invalid;
+  return { ok: true, claims: { sub, iat, exp } };
 }

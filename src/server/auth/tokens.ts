@@ -1,15 +1,21 @@
 import { createHmac, timingSafeEqual, createHash } from 'node:crypto';
 
+import { LIMITS } from '../../protocol/limits.js';
+import { ROOM_ROLES, type RoomRole } from '../../protocol/models.js';
+
 /**
  * Room tokens: `v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>`.
  * Claims: `r` room id, `g` binding generation (a new binding after an unbind invalidates old
- * tokens), `iat` issue time (s), optional `exp` expiry (s).
+ * tokens), `iat` issue time (s), optional `exp` expiry (s), optional `u` the one user the token
+ * is for, optional `o` the role (`viewer`, `member`, `moderator`; `member` when absent).
  */
 export interface RoomTokenClaims {
   r: string;
   g: number;
   iat: number;
   exp?: number;
+  u?: string;
+  o?: RoomRole;
 }
 
 const PREFIX = 'v1';
@@ -23,8 +29,8 @@ export function signRoomToken(secret: Buffer, claims: RoomTokenClaims): string {
   return `${PREFIX}.${body}.${sign(secret, body)}`;
 }
 
-/** Returns the claims of a genuine, unexpired token, or null. */
-export function verifyRoomToken(secret: Buffer, token: string, nowMs: number): RoomTokenClaims | null {
+/** The claims of a genuine, well-formed token (expired or not), or null. */
+function verifyRoomToken(secret: Buffer, token: string): RoomTokenClaims | null {
   if (token.length > 2048) return null;
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== PREFIX) return null;
@@ -39,10 +45,29 @@ export function verifyRoomToken(secret: Buffer, token: string, nowMs: number): R
     return null;
   }
   if (typeof claims !== 'object' || claims === null) return null;
-  const { r, g, iat, exp } = claims as Record<string, unknown>;
+  const { r, g, iat, exp, u, o } = claims as Record<string, unknown>;
   if (typeof r !== 'string' || typeof g !== 'number' || typeof iat !== 'number') return null;
-  if (exp !== undefined && (typeof exp !== 'number' || exp * 1000 <= nowMs)) return null;
-  return exp === undefined ? { r, g, iat } : { r, g, iat, exp };
+  if (exp !== undefined && (typeof exp !== 'number' || !Number.isFinite(exp))) return null;
+  if (u !== undefined && (typeof u !== 'string' || !LIMITS.USER_ID_PATTERN.test(u))) return null;
+  if (o !== undefined && !(ROOM_ROLES as readonly unknown[]).includes(o)) return null;
+  return {
+    r,
+    g,
+    iat,
+    ...(exp !== undefined ? { exp: exp as number } : {}),
+    ...(u !== undefined ? { u: u as string } : {}),
+    ...(o !== undefined ? { o: o as RoomRole } : {}),
+  };
+}
+
+/** A genuine token's claims, or why not: forged or malformed, or past its expiry. */
+export type RoomTokenCheck = { ok: true; value: RoomTokenClaims } | { ok: false; reason: 'invalid' | 'expired' };
+
+export function checkRoomToken(secret: Buffer, token: string, nowMs: number): RoomTokenCheck {
+  const claims = verifyRoomToken(secret, token);
+  if (!claims) return { ok: false, reason: 'invalid' };
+  if (claims.exp !== undefined && claims.exp * 1000 <= nowMs) return { ok: false, reason: 'expired' };
+  return { ok: true, value: claims };
 }
 
 /** Constant-time comparison of two secrets of any length. */

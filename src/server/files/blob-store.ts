@@ -28,7 +28,10 @@ export interface BlobStore {
 
 const KEY_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
 
-/** Blobs as files under `<dataDir>/files/<first two characters>/<key>`, written via a temporary file. */
+/**
+ * Blobs as files under `<dataDir>/files/<first two characters>/<key>`, written via a temporary
+ * file. Uploads are private to the server's user: folders 0700, files 0600.
+ */
 export class LocalDiskBlobStore implements BlobStore {
   private readonly tmp: string;
 
@@ -43,8 +46,8 @@ export class LocalDiskBlobStore implements BlobStore {
 
   private async commit(key: string, write: (temporary: string) => Promise<void>): Promise<void> {
     const target = this.path(key);
-    await mkdir(this.tmp, { recursive: true });
-    await mkdir(dirname(target), { recursive: true });
+    await mkdir(this.tmp, { recursive: true, mode: 0o700 });
+    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
     const temporary = join(this.tmp, `${randomBytes(12).toString('hex')}.part`);
     try {
       await write(temporary);
@@ -63,13 +66,13 @@ export class LocalDiskBlobStore implements BlobStore {
         yield chunk;
       }
     }
-    await this.commit(key, (temporary) => pipeline(counted, createWriteStream(temporary, { flags: 'wx' })));
+    await this.commit(key, (temporary) => pipeline(counted, createWriteStream(temporary, { flags: 'wx', mode: 0o600 })));
     return written;
   }
 
   async putBuffer(key: string, data: Buffer): Promise<void> {
     await this.commit(key, async (temporary) => {
-      await writeFile(temporary, data, { flag: 'wx' });
+      await writeFile(temporary, data, { flag: 'wx', mode: 0o600 });
     });
   }
 

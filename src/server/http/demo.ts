@@ -1,29 +1,48 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ERROR_CODES } from '../../protocol/errors.js';
 import { checkRoomId, checkUserId } from '../../protocol/schemas.js';
-import { signTicket } from '../auth/tickets.js';
-import { ticketSecret } from '../realtime/auth.js';
+import { issueRoomToken, issueTicket } from '../auth/credentials.js';
 import type { ServerContext } from '../context.js';
 import { sendError } from './errors.js';
-import { issueRoomToken } from './room-binding.js';
+
+/** Headers a reverse proxy adds: behind one, every request comes from loopback. */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-real-ip', 'x-forwarded-host', 'via'];
+
+/** A client on this machine talking to the server directly (not through a proxy). */
+export function isLocalRequest(request: FastifyRequest): boolean {
+  const address = request.socket.remoteAddress ?? '';
+  const loopback = address === '::1' || /^(::ffff:)?127\./.test(address);
+  return loopback && FORWARDING_HEADERS.every((header) => request.headers[header] === undefined);
+}
 
 /**
- * Demo only (IM_DEMO): binds a room and returns its token, and issues user tickets (valid one
- * hour), without the admin key, so the demo pages work out of the box. A real site does this from its own backend with the admin key.
+ * Demo only: binds a room and returns its token, and issues user tickets (valid one hour),
+ * without the admin key, so the demo pages work out of the box. They answer clients on this
+ * machine only, and never with NODE_ENV=production (config.demo is false then). A real site
+ * does this from its own backend with the admin key.
  */
 export function registerDemoRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  app.get('/demo/room-token', async (request, reply) => {
-    const roomId = checkRoomId((request.query as { roomId?: unknown }).roomId ?? 'demo');
+  const localOnly = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    if (!isLocalRequest(request)) {
+      await sendError(reply, 403, ERROR_CODES.FORBIDDEN, 'the demo routes answer clients on the server machine only');
+    }
+  };
+
+  // With `userId`, the token is bound to that user, as a site's backend binds it to whoever signed in.
+  app.get('/demo/room-token', { preHandler: localOnly }, async (request, reply) => {
+    const query = request.query as { roomId?: unknown; userId?: unknown };
+    const roomId = checkRoomId(query.roomId ?? 'demo');
     if (!roomId.ok) return sendError(reply, 400, roomId.error.code, roomId.error.message);
+    const userId = query.userId === undefined ? undefined : checkUserId(query.userId);
+    if (userId && !userId.ok) return sendError(reply, 400, userId.error.code, userId.error.message);
     const binding = await ctx.store.bindRoom(roomId.value, ctx.clock());
-    return { roomId: binding.roomId, token: issueRoomToken(ctx, binding) };
+    const issued = await issueRoomToken(ctx, binding, userId ? { userId: userId.value } : {});
+    return { roomId: binding.roomId, token: issued.token };
   });
 
-  // Demo only: a user ticket for anyone who asks (a real site signs in its users first).
-  app.get('/demo/ticket', async (request, reply) => {
+  app.get('/demo/ticket', { preHandler: localOnly }, async (request, reply) => {
     const userId = checkUserId((request.query as { userId?: unknown }).userId);
     if (!userId.ok) return sendError(reply, 400, userId.error.code, userId.error.message);
-    const iat = Math.floor(ctx.clock() / 1000);
-    const exp = iat + 3600;
-    return { userId: userId.value, ticket: signTicket(ticketSecret(ctx), { sub: userId.value, iat, exp }), expiresAt: exp * 1000 };
+    return { userId: userId.value, ...(await issueTicket(ctx, userId.value, 3600)) };
   });
 }

@@ -7,8 +7,11 @@ import { checkMessageBody, checkRecipients } from '../../protocol/schemas.js';
 import type { ServerContext } from '../context.js';
 import { resolveContent } from '../realtime/message-content.js';
 import { RequestError } from '../realtime/handler.js';
-import { conversationRoom, type IMServer } from '../realtime/types.js';
-import { userSessionsRoom } from '../realtime/user-handlers.js';
+import { publishCreated } from '../realtime/publish.js';
+import { conversationRoom, userSessionsRoom } from '../realtime/rooms.js';
+import type { IMServer } from '../realtime/types.js';
+import { fileIdsOfContent } from '../domain/files.js';
+import { jsonObject } from './body.js';
 import { requireAdminKey } from './admin-auth.js';
 import { sendError } from './errors.js';
 
@@ -18,14 +21,8 @@ import { sendError } from './errors.js';
  */
 export function registerNotificationRoutes(app: FastifyInstance, ctx: ServerContext, io: IMServer): void {
   app.post('/v1/notifications', { preHandler: requireAdminKey(ctx.secrets.adminKey) }, async (request, reply) => {
-    let body: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(typeof request.body === 'string' ? request.body : '');
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-      body = parsed as Record<string, unknown>;
-    } catch {
-      return sendError(reply, 400, ERROR_CODES.INVALID_PAYLOAD, 'the body must be JSON: {"users": ["alice"], "content": {"text": "…"}}');
-    }
+    const body = jsonObject(request, reply, '{"users": ["alice"], "content": {"text": "…"}}');
+    if (!body) return reply;
     const users = checkRecipients(body.users);
     if (!users.ok) return sendError(reply, 400, users.error.code, users.error.message.replace('recipients', 'users'));
     if (users.value.length > LIMITS.NOTIFICATION_USERS_MAX) {
@@ -38,7 +35,8 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: ServerCont
     }
     let content;
     try {
-      content = await resolveContent(ctx, message.value);
+      // The site may attach any upload.
+      content = await resolveContent(ctx, message.value, null);
     } catch (error) {
       if (error instanceof RequestError) return sendError(reply, 400, error.code, error.message);
       throw error;
@@ -58,12 +56,13 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: ServerCont
         type: message.value.type,
         mentions: [],
         countsUnread: body.countUnread !== false,
+        fileIds: fileIdsOfContent(content),
       });
       if (change.created) {
         const version = await ctx.store.conversations.currentVersion();
         io.to(userSessionsRoom(userId)).emit('conversation:changed', { conversationId: change.conversationId, version });
       }
-      io.to(conversationRoom(change.conversationId)).emit('message:created', stored);
+      publishCreated(io, stored);
       delivered.push({ userId, conversationId: change.conversationId, seq: stored.seq });
     }
     return reply.code(201).send({ delivered });

@@ -1,10 +1,9 @@
 import type { ExtendedError } from 'socket.io';
 import { ERROR_CODES, errorPayload, type ErrorCode } from '../../protocol/errors.js';
-import type { ConversationId, RoomId, UserId } from '../../protocol/models.js';
+import type { ConversationId, RoomId } from '../../protocol/models.js';
 import { checkHandshake } from '../../protocol/schemas.js';
+import { authenticateRoomToken, authenticateTicket } from '../auth/credentials.js';
 import { isOriginAllowed } from '../auth/origins.js';
-import { verifyRoomToken } from '../auth/tokens.js';
-import { verifyTicket } from '../auth/tickets.js';
 import type { ServerContext } from '../context.js';
 import type { IMSocket } from './types.js';
 
@@ -15,41 +14,35 @@ export function connectError(code: ErrorCode, message: string): ExtendedError {
   return error;
 }
 
-/** The HS256 key of user tickets. */
-export function ticketSecret(ctx: ServerContext): string {
-  return ctx.config.ticketSecret ?? ctx.secrets.adminKey;
-}
-
-/** Handshake middleware: origin, then a user ticket or a room token (with user and class id); fills `socket.data`. */
-export function createRoomAuth(ctx: ServerContext) {
+/**
+ * Handshake middleware: origin, then a user ticket or a room token (with the user's id and
+ * class), checked by server/auth/credentials.ts; fills `socket.data`.
+ */
+export function createHandshakeAuth(ctx: ServerContext) {
   return async (socket: IMSocket, next: (error?: ExtendedError) => void): Promise<void> => {
     try {
       const origin = socket.handshake.headers.origin;
       if (!isOriginAllowed(ctx.config.allowedOrigins, origin)) {
         return next(connectError(ERROR_CODES.ORIGIN_NOT_ALLOWED, `origin ${origin} is not allowed`));
       }
-      const auth = socket.handshake.auth as Record<string, unknown> | undefined;
-      if (auth && typeof auth === 'object' && 'ticket' in auth) {
-        const ticket = typeof auth.ticket === 'string' ? verifyTicket(ticketSecret(ctx), auth.ticket, ctx.clock()) : null;
-        if (!ticket || !ticket.ok) {
-          return ticket?.reason === 'expired'
-            ? next(connectError(ERROR_CODES.TICKET_EXPIRED, 'the ticket has expired'))
-            : next(connectError(ERROR_CODES.TICKET_INVALID, 'the ticket is malformed or forged'));
-        }
-        socket.data = { kind: 'user', userId: ticket.claims.sub as UserId, expiresAt: ticket.claims.exp * 1000 };
+      const auth: unknown = socket.handshake.auth;
+      if (typeof auth === 'object' && auth !== null && Object.hasOwn(auth, 'ticket')) {
+        const user = await authenticateTicket(ctx, (auth as { ticket?: unknown }).ticket);
+        if (!user.ok) return next(connectError(user.error.code, user.error.message));
+        socket.data = { kind: 'user', userId: user.value.userId, expiresAt: user.value.expiresAt };
         return next();
       }
-      const handshake = checkHandshake(socket.handshake.auth);
+      const handshake = checkHandshake(auth);
       if (!handshake.ok) return next(connectError(handshake.error.code, handshake.error.message));
-      const claims = verifyRoomToken(ctx.secrets.tokenSecret, handshake.value.token, ctx.clock());
-      if (!claims) return next(connectError(ERROR_CODES.TOKEN_INVALID, 'the token is malformed, forged or expired'));
-      const room = await ctx.store.getRoom(claims.r);
-      if (!room || !room.bound || room.generation !== claims.g) {
-        return next(connectError(ERROR_CODES.ROOM_UNBOUND, 'the room of this token is not bound'));
-      }
+      const principal = await authenticateRoomToken(ctx, handshake.value.token, handshake.value.userId);
+      if (!principal.ok) return next(connectError(principal.error.code, principal.error.message));
+      const { room, userId, role, expiresAt } = principal.value;
       socket.data = {
         kind: 'room',
-        userId: handshake.value.userId as UserId,
+        userId,
+        role,
+        expiresAt,
+        verified: principal.value.verified,
         roomId: room.roomId as RoomId,
         conversationId: room.conversationId as ConversationId,
         generation: room.generation,

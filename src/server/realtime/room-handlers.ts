@@ -1,18 +1,17 @@
 import { ERROR_CODES, errorPayload } from '../../protocol/errors.js';
-import { LIMITS } from '../../protocol/limits.js';
-import type { SessionInfo, SignalMessage, StoredMessage } from '../../protocol/models.js';
-import {
-  checkBroadcast,
-  checkCommand,
-  checkHistoryQuery,
-  checkMessageSend,
-  checkSessionUpdate,
-} from '../../protocol/schemas.js';
 import type { RoomSocketData } from '../../protocol/events.js';
+import { LIMITS } from '../../protocol/limits.js';
+import type { SessionInfo, SignalMessage } from '../../protocol/models.js';
+import { checkBroadcast, checkCommand, checkHistoryQuery, checkMessageSend, checkSessionUpdate } from '../../protocol/schemas.js';
 import type { ServerContext } from '../context.js';
+import { mayUsePriority, mayWrite, resolveRecipients, type Standing } from '../domain/permissions.js';
+import type { Reader } from '../domain/visibility.js';
 import { onRequest, RequestError } from './handler.js';
+import { publishCreated } from './publish.js';
 import { TokenBucket } from './rate-limit.js';
-import { classRoom, conversationRoom, userRoom, type IMServer, type IMSocket } from './types.js';
+import { classRoom, classUserRoom, conversationRoom, principalRoom, userRoom } from './rooms.js';
+import { capConnections, endAtExpiry } from './session-limits.js';
+import type { IMServer, IMSocket } from './types.js';
 
 /** Requests per second for history pages (separate from sends so a resync cannot starve sending). */
 const HISTORY_RATE = 10;
@@ -48,7 +47,7 @@ function onlineAnnouncer(io: IMServer, ctx: ServerContext) {
   };
 }
 
-/** Room chat: broadcasts, custom commands, stored messages and history. */
+/** Room chat with a room token: broadcasts, custom commands, stored messages and history. */
 export function registerRoomHandlers(io: IMServer, ctx: ServerContext): void {
   const announceOnline = onlineAnnouncer(io, ctx);
   io.on('connection', (socket) => {
@@ -66,35 +65,44 @@ export function registerRoomHandlers(io: IMServer, ctx: ServerContext): void {
   });
 }
 
-/**
- * Where a stored message goes live: the connections in its class, or only its recipients and
- * the sender (whose SDK keeps messages of other classes out of the current history).
- */
-function audienceOf(message: StoredMessage): string[] {
-  const { conversationId, recipients, senderId } = message;
-  if (recipients === null) return [classRoom(conversationId, message.classId)];
-  return [...new Set([...recipients, senderId])].map((userId) => userRoom(conversationId, userId));
-}
+/** The Socket.IO rooms of a room session reading `classId`. */
+const readingRooms = (data: RoomSocketData, classId: string | null): string[] => [
+  classRoom(data.conversationId, classId),
+  classUserRoom(data.conversationId, classId, data.userId),
+];
 
 async function onConnection(io: IMServer, ctx: ServerContext, socket: IMSocket): Promise<void> {
   const data = socket.data as RoomSocketData;
   const { conversationId, userId, roomId } = data;
   const sends = new TokenBucket(LIMITS.SEND_RATE_PER_SECOND, LIMITS.SEND_BURST, ctx.clock);
   const reads = new TokenBucket(HISTORY_RATE, HISTORY_BURST, ctx.clock);
+  const standing: Standing = { conversationType: 'room', role: data.role };
+  const reader = (classId: string | null): Reader => ({ userId, classId, joinedSeq: 0 });
+  const requireWrite = () => {
+    const refusal = mayWrite(standing);
+    if (refusal) throw new RequestError(refusal.code, refusal.message);
+  };
+
+  endAtExpiry(socket, ctx.clock, () => data.expiresAt, ERROR_CODES.TOKEN_EXPIRED, 'the room token has expired');
 
   onRequest(ctx, socket, 'signal:broadcast', sends, checkBroadcast, ({ content }) => {
+    requireWrite();
     const signal: SignalMessage = { kind: 'room', conversationId, senderId: userId, content, time: ctx.clock() };
     socket.to(conversationRoom(conversationId)).emit('signal:received', signal);
     return { time: signal.time };
   });
 
   onRequest(ctx, socket, 'signal:send', sends, checkCommand, ({ content, users }) => {
+    requireWrite();
     const signal: SignalMessage = { kind: 'custom', conversationId, senderId: userId, content, time: ctx.clock() };
-    socket.to(users.map((id) => userRoom(conversationId, id))).emit('signal:received', signal);
+    socket.to(resolveRecipients(userId, users).map((id) => userRoom(conversationId, id))).emit('signal:received', signal);
     return { time: signal.time };
   });
 
   onRequest(ctx, socket, 'message:send', sends, checkMessageSend, async (payload) => {
+    requireWrite();
+    const refusal = mayUsePriority(payload.priority, standing);
+    if (refusal) throw new RequestError(refusal.code, refusal.message);
     if (!ctx.rates.admit(conversationId, payload.priority)) {
       throw new RequestError(ERROR_CODES.CONVERSATION_BUSY, 'the conversation is over its message rate; try again shortly');
     }
@@ -104,22 +112,21 @@ async function onConnection(io: IMServer, ctx: ServerContext, socket: IMSocket):
       senderId: userId,
       clientMsgId: payload.clientMsgId,
       content: payload.content,
-      recipients: payload.users,
+      recipients: payload.users === null ? null : resolveRecipients(userId, payload.users),
       time: ctx.clock(),
       type: 'custom',
       mentions: [],
       countsUnread: true,
     });
     // A duplicate was delivered when it was first stored; only the sender learns its seq again.
-    if (!duplicate) socket.to(audienceOf(message)).emit('message:created', message);
-    return { id: message.id, seq: message.seq, time: message.time, duplicate };
+    if (!duplicate) publishCreated(io, message, socket);
+    return { id: message.id, seq: message.seq, time: message.time, duplicate, prev: message.prev };
   });
 
   onRequest(ctx, socket, 'message:history', reads, checkHistoryQuery, (query) =>
     ctx.store.history({
       conversationId,
-      userId,
-      classId: query.classId === undefined ? data.classId : query.classId,
+      reader: reader(query.classId === undefined ? data.classId : query.classId),
       limit: query.limit,
       ...(query.before !== undefined ? { before: query.before } : {}),
       ...(query.after !== undefined ? { after: query.after } : {}),
@@ -127,18 +134,28 @@ async function onConnection(io: IMServer, ctx: ServerContext, socket: IMSocket):
   );
 
   onRequest(ctx, socket, 'session:update', reads, checkSessionUpdate, async ({ classId }) => {
-    await socket.leave(classRoom(conversationId, data.classId));
+    for (const room of readingRooms(data, data.classId)) await socket.leave(room);
     data.classId = classId;
-    await socket.join(classRoom(conversationId, classId));
+    await socket.join(readingRooms(data, classId));
     return { classId };
   });
 
+  // Too many connections of this user of the room: the oldest make room.
+  await capConnections(
+    io,
+    userRoom(conversationId, userId),
+    ctx.config.maxConnectionsPerUser,
+    (other) => other.kind === 'room',
+    ERROR_CODES.TOO_MANY_CONNECTIONS,
+    `at most ${ctx.config.maxConnectionsPerUser} connections per user of a room`,
+  );
   // Join before reading history: a message committed after the read is then delivered live,
   // one committed before it is in the history. The SDK merges both by seq.
   await socket.join([
     conversationRoom(conversationId),
     userRoom(conversationId, userId),
-    classRoom(conversationId, data.classId),
+    ...readingRooms(data, data.classId),
+    ...(data.verified ? [principalRoom(userId)] : []),
   ]);
   // An unbind between the handshake check and the join would not have reached this socket.
   const room = await ctx.store.getRoom(roomId);
@@ -150,8 +167,7 @@ async function onConnection(io: IMServer, ctx: ServerContext, socket: IMSocket):
   const { since, classId } = data;
   const page = await ctx.store.history({
     conversationId,
-    userId,
-    classId,
+    reader: reader(classId),
     limit: LIMITS.HISTORY_PAGE_MAX,
     ...(since !== undefined ? { after: since } : {}),
   });
@@ -159,11 +175,14 @@ async function onConnection(io: IMServer, ctx: ServerContext, socket: IMSocket):
   const session: SessionInfo = {
     kind: 'room',
     userId,
+    role: data.role,
+    expiresAt: data.expiresAt,
     roomId,
     conversationId,
     classId,
     history: page.messages,
     hasMore: page.hasMore,
+    through: page.through,
     online: await onlineUsers(io, conversationId),
     uploadMaxBytes: ctx.config.uploadMaxBytes,
   };

@@ -1,53 +1,60 @@
 import { randomUUID } from 'node:crypto';
-import { ERROR_CODES, errorPayload } from '../../protocol/errors.js';
+import { ERROR_CODES } from '../../protocol/errors.js';
 import type { UserSocketData } from '../../protocol/events.js';
 import { LIMITS } from '../../protocol/limits.js';
-import type { ConversationId, ConversationSummary, JsonValue, MessageId, Quote, StoredMessage, UserId, UserSessionInfo } from '../../protocol/models.js';
+import type { ConversationId, ConversationSummary, JsonValue, MessageId, Quote, RoomRole, UserId, UserSessionInfo } from '../../protocol/models.js';
 import { previewOf } from '../../protocol/preview.js';
-import { resolveContent } from './message-content.js';
 import {
   checkAddMembers,
+  checkChangesQuery,
   checkConversationRef,
-  checkRoomRef,
   checkConversationSync,
   checkCreateGroup,
-  checkMarkRead,
-  checkOpenDirect,
-  checkChangesQuery,
   checkEdit,
+  checkJoinRoom,
+  checkMarkRead,
   checkMessageRef,
-  checkReaction,
+  checkOpenDirect,
   checkPresenceQuery,
-  checkTyping,
+  checkReaction,
   checkSettings,
   checkTicketPayload,
+  checkTyping,
   checkUserHistoryQuery,
   checkUserMessageSend,
 } from '../../protocol/schemas.js';
-import { verifyTicket } from '../auth/tickets.js';
+import { authenticateRoomToken, authenticateTicket } from '../auth/credentials.js';
 import type { ServerContext } from '../context.js';
-import { ticketSecret } from './auth.js';
+import { mayEdit, mayRecall, mayUsePriority, mayWrite, type Refusal, type Standing } from '../domain/permissions.js';
+import { canRead, type Reader } from '../domain/visibility.js';
+import type { MemberTable } from '../store/schema.js';
+import { fileIdsOfContent } from '../domain/files.js';
+import type { Selectable } from 'kysely';
 import { onRequest, RequestError } from './handler.js';
+import { resolveContent } from './message-content.js';
+import { isRoomConversation, publishCreated, publishUpdated } from './publish.js';
 import { TokenBucket } from './rate-limit.js';
-import { classRoom, conversationRoom, userRoom, type IMServer, type IMSocket } from './types.js';
+import { classRoom, classUserRoom, conversationRoom, principalRoom, userRoom, userSessionsRoom } from './rooms.js';
+import { capConnections, endAtExpiry } from './session-limits.js';
+import type { IMServer, IMSocket } from './types.js';
 
 /**
  * Socket.IO rooms a signed-in member of a room's conversation joins: the whole room (online
- * count, typing), no class (stored messages for everyone) and their own (messages sent to them).
+ * count, typing), the class `null` (messages for everyone) and their own in it (messages sent
+ * to them), and their own in the room (custom commands).
  */
 const roomRoomsOf = (conversationId: string, userId: string): string[] => [
   conversationRoom(conversationId),
   classRoom(conversationId, null),
+  classUserRoom(conversationId, null, userId),
   userRoom(conversationId, userId),
 ];
 
-/** Socket.IO room of every connection of one signed-in user. */
-export const userSessionsRoom = (userId: string): string => `user:${userId}`;
+const roomsOf = (conversationId: string, userId: string): string[] =>
+  isRoomConversation(conversationId) ? roomRoomsOf(conversationId, userId) : [conversationRoom(conversationId)];
 
 const HISTORY_RATE = 10;
 const HISTORY_BURST = 30;
-/** setTimeout cannot wait longer than about 24.8 days. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Signed-in users (tickets): their direct and group conversations, across all their devices. */
 export function registerUserHandlers(io: IMServer, ctx: ServerContext): void {
@@ -74,9 +81,13 @@ async function announce(io: IMServer, ctx: ServerContext, conversationId: string
 async function announcePresence(io: IMServer, ctx: ServerContext, userId: string, online: boolean): Promise<void> {
   if (!online && (await io.in(userSessionsRoom(userId)).fetchSockets()).length > 0) return;
   // Not to chat rooms: thousands there do not follow each other's comings and goings.
-  const rooms = (await ctx.store.conversations.conversationIdsOf(userId)).filter((id) => !id.startsWith('room:')).map(conversationRoom);
+  const rooms = (await ctx.store.conversations.conversationIdsOf(userId)).filter((id) => !isRoomConversation(id)).map(conversationRoom);
   if (rooms.length > 0) io.to(rooms).except(userSessionsRoom(userId)).emit('presence:changed', { userId, online });
 }
+
+const refuse = (refusal: Refusal | null): void => {
+  if (refusal) throw new RequestError(refusal.code, refusal.message);
+};
 
 async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSocket): Promise<void> {
   const data = socket.data as UserSocketData;
@@ -86,34 +97,30 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
   const reads = new TokenBucket(HISTORY_RATE, HISTORY_BURST, ctx.clock);
   // Typing signals come often while someone types; they have their own budget.
   const typingBucket = new TokenBucket(5, 10, ctx.clock);
+  // Membership changes write a row per member: a lower rate of their own.
+  const memberships = new TokenBucket(LIMITS.MEMBERSHIP_RATE_PER_SECOND, LIMITS.MEMBERSHIP_BURST, ctx.clock);
 
-  let expiry: ReturnType<typeof setTimeout> | undefined;
-  const armExpiry = () => {
-    clearTimeout(expiry);
-    expiry = setTimeout(() => {
-      if (data.expiresAt > ctx.clock()) return armExpiry();
-      socket.emit('session:kicked', errorPayload(ERROR_CODES.TICKET_EXPIRED, 'the ticket has expired'));
-      socket.disconnect(true);
-    }, Math.min(Math.max(0, data.expiresAt - ctx.clock()), MAX_TIMER_MS));
-  };
-  armExpiry();
+  const rearmExpiry = endAtExpiry(socket, ctx.clock, () => data.expiresAt, ERROR_CODES.TICKET_EXPIRED, 'the ticket has expired');
   socket.on('disconnect', () => {
-    clearTimeout(expiry);
     void announcePresence(io, ctx, userId, false).catch((error: unknown) => ctx.log.error({ err: error }, 'presence failed'));
   });
 
-  /** Messages to a room's conversation can be sent while the room is bound. */
+  /** A room's conversation takes writes while the room is bound. */
   const requireBoundRoom = async (conversationId: string) => {
+    if (!isRoomConversation(conversationId)) return;
     const room = await ctx.store.getRoom(conversationId.slice('room:'.length));
     if (!room?.bound) throw new RequestError(ERROR_CODES.ROOM_UNBOUND, 'the room of this conversation is not bound');
   };
 
-  /** The caller's active membership, or a NOT_MEMBER failure. */
+  /** The caller's active membership and the conversation, or a NOT_MEMBER failure. */
   const membership = async (conversationId: string) => {
     const member = await conversations.member(conversationId, userId);
-    if (!member) throw new RequestError(ERROR_CODES.NOT_MEMBER, 'no such conversation, or you are not a member');
-    return member;
+    const conversation = member ? await conversations.conversation(conversationId) : undefined;
+    if (!member || !conversation) throw new RequestError(ERROR_CODES.NOT_MEMBER, 'no such conversation, or you are not a member');
+    const standing: Standing = { conversationType: conversation.type as Standing['conversationType'], role: member.role };
+    return { member, conversation, standing, reader: readerOf(member) };
   };
+  const readerOf = (member: Selectable<MemberTable>): Reader => ({ userId, classId: null, joinedSeq: Number(member.joined_seq) });
   const summaryOf = async (conversationId: string): Promise<ConversationSummary> => {
     const [summary] = await conversations.summaries(userId, 0, conversationId);
     if (!summary) throw new RequestError(ERROR_CODES.NOT_MEMBER, 'no such conversation');
@@ -133,22 +140,18 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
       mentions: [],
       countsUnread: false,
     });
-    io.to(conversationRoom(conversationId)).emit('message:created', message);
+    publishCreated(io, message);
   };
   const joinSockets = (conversationId: string, userIds: readonly string[]) => {
     if (userIds.length > 0) io.in(userIds.map(userSessionsRoom)).socketsJoin(conversationRoom(conversationId));
   };
-  onRequest(ctx, socket, 'session:renew', reads, checkTicketPayload, ({ ticket }) => {
-    const checked = verifyTicket(ticketSecret(ctx), ticket, ctx.clock());
-    if (!checked.ok) {
-      throw new RequestError(
-        checked.reason === 'expired' ? ERROR_CODES.TICKET_EXPIRED : ERROR_CODES.TICKET_INVALID,
-        checked.reason === 'expired' ? 'the ticket has expired' : 'the ticket is malformed or forged',
-      );
-    }
-    if (checked.claims.sub !== userId) throw new RequestError(ERROR_CODES.TICKET_INVALID, 'the ticket is for another user');
-    data.expiresAt = checked.claims.exp * 1000;
-    armExpiry();
+
+  onRequest(ctx, socket, 'session:renew', reads, checkTicketPayload, async ({ ticket }) => {
+    const renewed = await authenticateTicket(ctx, ticket);
+    if (!renewed.ok) throw new RequestError(renewed.error.code, renewed.error.message);
+    if (renewed.value.userId !== userId) throw new RequestError(ERROR_CODES.TICKET_INVALID, 'the ticket is for another user');
+    data.expiresAt = renewed.value.expiresAt;
+    rearmExpiry();
     return { expiresAt: data.expiresAt };
   });
 
@@ -157,7 +160,7 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     return { conversations: await conversations.summaries(userId, since), version };
   });
 
-  onRequest(ctx, socket, 'conversation:open-direct', sends, checkOpenDirect, async ({ userId: peerId }) => {
+  onRequest(ctx, socket, 'conversation:open-direct', memberships, checkOpenDirect, async ({ userId: peerId }) => {
     if (peerId === userId) throw new RequestError(ERROR_CODES.FORBIDDEN, 'a direct conversation needs another user');
     const change = await conversations.openDirect(userId, peerId, ctx.clock());
     joinSockets(change.conversationId, change.added);
@@ -165,7 +168,7 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     return summaryOf(change.conversationId);
   });
 
-  onRequest(ctx, socket, 'conversation:create-group', sends, checkCreateGroup, async ({ name, members }) => {
+  onRequest(ctx, socket, 'conversation:create-group', memberships, checkCreateGroup, async ({ name, members }) => {
     const change = await conversations.createGroup(`group:${randomUUID()}`, userId, name, members, ctx.clock());
     joinSockets(change.conversationId, change.added);
     await tip(change.conversationId, { tip: 'group-created', name, members: change.added });
@@ -173,10 +176,9 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     return summaryOf(change.conversationId);
   });
 
-  onRequest(ctx, socket, 'conversation:add-members', sends, checkAddMembers, async ({ conversationId, members }) => {
-    await membership(conversationId);
-    const conversation = await conversations.conversation(conversationId);
-    if (conversation?.type !== 'group') throw new RequestError(ERROR_CODES.FORBIDDEN, 'members can be added to groups only');
+  onRequest(ctx, socket, 'conversation:add-members', memberships, checkAddMembers, async ({ conversationId, members }) => {
+    const { conversation } = await membership(conversationId);
+    if (conversation.type !== 'group') throw new RequestError(ERROR_CODES.FORBIDDEN, 'members can be added to groups only');
     const current = await conversations.memberCount(conversationId);
     if (current + (await conversations.newcomers(conversationId, members)) > LIMITS.GROUP_MEMBERS_MAX) {
       throw new RequestError(ERROR_CODES.TOO_MANY_MEMBERS, `a group has at most ${LIMITS.GROUP_MEMBERS_MAX} members`);
@@ -190,32 +192,53 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     return summaryOf(conversationId);
   });
 
-  onRequest(ctx, socket, 'conversation:join-room', sends, checkRoomRef, async ({ roomId }) => {
+  /**
+   * The role a signed-in user enters a room with: the site's grant for them, or the one a token
+   * of that room gives, or the one they already have, or `member` when the server opens rooms to all.
+   * Every other case answers as an unknown room does, so ids of rooms cannot be probed.
+   */
+  const roomEntry = async (roomId: string, token: string | null): Promise<{ conversationId: string; role: RoomRole }> => {
+    const refused = new RequestError(ERROR_CODES.ROOM_NOT_FOUND, `no room "${roomId}" that you may join`);
+    // The site's grant for this user decides their role, over whatever a shared token says.
+    const grant = await ctx.store.roomGrant(roomId, userId);
+    if (token !== null) {
+      const principal = await authenticateRoomToken(ctx, token, userId);
+      if (!principal.ok) throw new RequestError(principal.error.code, principal.error.message);
+      if (principal.value.room.roomId !== roomId) throw refused;
+      return { conversationId: principal.value.room.conversationId, role: grant?.role ?? principal.value.role };
+    }
     const room = await ctx.store.getRoom(roomId);
-    if (!room) throw new RequestError(ERROR_CODES.ROOM_NOT_FOUND, `no room "${roomId}"`);
-    if (!room.bound) throw new RequestError(ERROR_CODES.ROOM_UNBOUND, `room "${roomId}" is not bound`);
-    const change = await conversations.joinRoom(room.conversationId, userId, ctx.clock());
-    io.in(userSessionsRoom(userId)).socketsJoin(roomRoomsOf(room.conversationId, userId));
-    await announce(io, ctx, room.conversationId, change.added);
-    return summaryOf(room.conversationId);
+    if (!room?.bound) throw refused;
+    if (grant) return { conversationId: room.conversationId, role: grant.role };
+    const existing = await conversations.member(room.conversationId, userId);
+    if (existing) return { conversationId: room.conversationId, role: existing.role as RoomRole };
+    if (ctx.config.openRooms) return { conversationId: room.conversationId, role: 'member' };
+    throw refused;
+  };
+
+  onRequest(ctx, socket, 'conversation:join-room', memberships, checkJoinRoom, async ({ roomId, token }) => {
+    const { conversationId, role } = await roomEntry(roomId, token);
+    const change = await conversations.joinRoom(conversationId, userId, ctx.clock(), role);
+    io.in(userSessionsRoom(userId)).socketsJoin(roomRoomsOf(conversationId, userId));
+    await announce(io, ctx, conversationId, change.added.length > 0 ? change.added : [userId]);
+    return summaryOf(conversationId);
   });
 
-  onRequest(ctx, socket, 'conversation:leave', sends, checkConversationRef, async ({ conversationId }) => {
-    await membership(conversationId);
-    const conversation = await conversations.conversation(conversationId);
-    if (conversation?.type !== 'group' && conversation?.type !== 'room') {
+  onRequest(ctx, socket, 'conversation:leave', memberships, checkConversationRef, async ({ conversationId }) => {
+    const { conversation } = await membership(conversationId);
+    if (conversation.type !== 'group' && conversation.type !== 'room') {
       throw new RequestError(ERROR_CODES.FORBIDDEN, 'only groups and rooms can be left; hide a direct conversation instead');
     }
     if (conversation.type === 'group') await tip(conversationId, { tip: 'member-left', members: [userId] });
     await conversations.leave(conversationId, userId);
-    io.in(userSessionsRoom(userId)).socketsLeave(conversation.type === 'room' ? roomRoomsOf(conversationId, userId) : [conversationRoom(conversationId)]);
+    io.in(userSessionsRoom(userId)).socketsLeave(roomsOf(conversationId, userId));
     await announce(io, ctx, conversationId, [...(await conversations.memberIds(conversationId)), userId]);
     return { conversationId };
   });
 
-  /** Tells the conversation how far this user read and received, where receipts are kept. */
+  /** Tells the conversation how far this user read and received, where receipts are kept (not in rooms). */
   const publishReceipt = async (conversationId: string) => {
-    if ((await conversations.memberCount(conversationId)) > LIMITS.RECEIPTS_MEMBERS_MAX) return;
+    if (isRoomConversation(conversationId) || (await conversations.memberCount(conversationId)) > LIMITS.RECEIPTS_MEMBERS_MAX) return;
     const mine = (await conversations.receipts(conversationId)).find((receipt) => receipt.userId === userId);
     if (mine) io.to(conversationRoom(conversationId)).emit('receipt:changed', { conversationId, ...mine });
   };
@@ -229,7 +252,7 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
   });
 
   onRequest(ctx, socket, 'conversation:delivered', reads, checkMarkRead, async ({ conversationId, seq }) => {
-    const member = await membership(conversationId);
+    const { member } = await membership(conversationId);
     const before = Number(member.delivered_seq);
     const deliveredSeq = await conversations.markDelivered(conversationId, userId, seq);
     if (deliveredSeq > before) await publishReceipt(conversationId);
@@ -238,6 +261,8 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
 
   onRequest(ctx, socket, 'conversation:receipts', reads, checkConversationRef, async ({ conversationId }) => {
     await membership(conversationId);
+    // Rooms keep no receipts: who read what in a room is nobody else's business.
+    if (isRoomConversation(conversationId)) return { receipts: [] };
     if ((await conversations.memberCount(conversationId)) > LIMITS.RECEIPTS_MEMBERS_MAX) {
       throw new RequestError(ERROR_CODES.TOO_MANY_MEMBERS, `receipts are kept for conversations of up to ${LIMITS.RECEIPTS_MEMBERS_MAX} members`);
     }
@@ -258,38 +283,46 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     return { conversationId };
   });
 
+  /** A message of this conversation the caller may read (and did not delete for themselves), or MESSAGE_NOT_FOUND. */
+  const readableMessage = async (conversationId: string, seq: number, reader: Reader) => {
+    const message = await ctx.store.messageOps.get(conversationId, seq);
+    if (!message || !canRead(reader, message) || (await ctx.store.messageOps.isDeletedFor(conversationId, seq, userId))) {
+      throw new RequestError(ERROR_CODES.MESSAGE_NOT_FOUND, `no message ${seq} here`);
+    }
+    return message;
+  };
+  const visibleMessage = async (conversationId: string, seq: number) => {
+    const standing = await membership(conversationId);
+    return { ...standing, message: await readableMessage(conversationId, seq, standing.reader) };
+  };
+
   onRequest(ctx, socket, 'message:send', sends, checkUserMessageSend, async (payload) => {
-    const member = await membership(payload.conversationId);
-    const conversation = await conversations.conversation(payload.conversationId);
-    if (conversation?.type === 'system') throw new RequestError(ERROR_CODES.FORBIDDEN, 'system conversations are written by the site only');
-    if (conversation?.type === 'room') await requireBoundRoom(payload.conversationId);
-    if (!ctx.rates.admit(payload.conversationId, payload.priority)) {
+    const { conversationId } = payload;
+    const { standing, reader } = await membership(conversationId);
+    refuse(mayWrite(standing));
+    await requireBoundRoom(conversationId);
+    refuse(mayUsePriority(payload.priority, standing));
+    if (!ctx.rates.admit(conversationId, payload.priority)) {
       throw new RequestError(ERROR_CODES.CONVERSATION_BUSY, 'the conversation is over its message rate; try again shortly');
     }
-    const content = await resolveContent(ctx, payload.body);
+    const content = await resolveContent(ctx, payload.body, `user:${userId}`);
     if (payload.onlineOnly) {
       // Not stored, not counted: whoever is online now gets it.
       const time = ctx.clock();
       socket
-        .to(conversationRoom(payload.conversationId))
-        .emit('signal:received', { kind: 'online', conversationId: payload.conversationId as ConversationId, senderId: userId, content, time });
-      return { id: '' as MessageId, seq: 0, time, duplicate: false };
+        .to(conversationRoom(conversationId))
+        .emit('signal:received', { kind: 'online', conversationId: conversationId as ConversationId, senderId: userId, content, time });
+      return { id: '' as MessageId, seq: 0, time, duplicate: false, prev: 0 };
     }
     let replyTo: Quote | null = null;
     if (payload.replyTo !== null) {
-      const quoted = await ctx.store.messageOps.get(payload.conversationId, payload.replyTo);
-      const visible =
-        quoted &&
-        quoted.seq > Number(member.joined_seq) &&
-        !quoted.recalled &&
-        quoted.type !== 'tip' &&
-        !(await ctx.store.messageOps.isDeletedFor(payload.conversationId, quoted.seq, userId));
-      if (!visible) throw new RequestError(ERROR_CODES.MESSAGE_NOT_FOUND, `no message ${payload.replyTo} to reply to here`);
+      const quoted = await readableMessage(conversationId, payload.replyTo, reader).catch(() => undefined);
+      if (!quoted || quoted.recalled || quoted.type === 'tip') throw new RequestError(ERROR_CODES.MESSAGE_NOT_FOUND, `no message ${payload.replyTo} to reply to here`);
       replyTo = { seq: quoted.seq, senderId: quoted.senderId, type: quoted.type, preview: previewOf(quoted.type, quoted.content) };
     }
     const mentions = payload.body.type === 'text' ? payload.mentions : [];
     const { message, duplicate } = await ctx.writer.append({
-      conversationId: payload.conversationId,
+      conversationId,
       classId: null,
       senderId: userId as UserId,
       clientMsgId: payload.clientMsgId,
@@ -300,64 +333,53 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
       mentions,
       countsUnread: payload.countUnread,
       replyTo,
+      fileIds: fileIdsOfContent(content),
     });
     if (!duplicate) {
-      // In a room, signed-in members hear messages for no class, as room sessions in no class do.
-      const audience = conversation?.type === 'room' ? classRoom(payload.conversationId, null) : conversationRoom(payload.conversationId);
-      socket.to(audience).emit('message:created', message);
+      publishCreated(io, message, socket);
       // Sending a message means having read everything before it.
-      await conversations.markRead(payload.conversationId, userId, message.seq);
+      await conversations.markRead(conversationId, userId, message.seq);
     }
-    return { id: message.id, seq: message.seq, time: message.time, duplicate };
+    return { id: message.id, seq: message.seq, time: message.time, duplicate, prev: message.prev };
   });
 
-  /** A message of this conversation the caller may see, or MESSAGE_NOT_FOUND. */
-  const visibleMessage = async (conversationId: string, seq: number) => {
-    const member = await membership(conversationId);
-    const message = await ctx.store.messageOps.get(conversationId, seq);
-    if (!message || message.seq <= Number(member.joined_seq) || (await ctx.store.messageOps.isDeletedFor(conversationId, seq, userId))) {
-      throw new RequestError(ERROR_CODES.MESSAGE_NOT_FOUND, `no message ${seq} here`);
-    }
-    return message;
+  /** Shared state of a message (recall, edit, reactions) changes only where the caller may write. */
+  const writable = async (conversationId: string, seq: number) => {
+    const found = await visibleMessage(conversationId, seq);
+    refuse(mayWrite(found.standing));
+    await requireBoundRoom(conversationId);
+    return found;
   };
-  const publishUpdate = (message: StoredMessage) => io.to(conversationRoom(message.conversationId)).emit('message:updated', message);
 
   onRequest(ctx, socket, 'message:recall', sends, checkMessageRef, async ({ conversationId, seq }) => {
-    const message = await visibleMessage(conversationId, seq);
+    const { message, standing } = await writable(conversationId, seq);
     if (message.recalled) return message;
-    if (message.type === 'tip') throw new RequestError(ERROR_CODES.FORBIDDEN, 'server tips cannot be recalled');
-    const conversation = await conversations.conversation(conversationId);
-    const isOwner = conversation?.type === 'group' && conversation.owner_id === userId;
-    if (!isOwner) {
-      if (message.senderId !== userId) throw new RequestError(ERROR_CODES.FORBIDDEN, 'only the sender or the group owner can recall a message');
-      if (ctx.clock() - message.time > ctx.config.recallWindowSeconds * 1000) {
-        throw new RequestError(ERROR_CODES.RECALL_WINDOW_PASSED, `messages can be recalled within ${ctx.config.recallWindowSeconds} s of sending`);
-      }
-    }
+    refuse(mayRecall(message, userId, standing, ctx.clock(), ctx.config.recallWindowSeconds));
     const recalled = await ctx.store.messageOps.recall(conversationId, seq, userId, ctx.clock());
-    publishUpdate(recalled);
+    // Its files are served no longer once no other message names them.
+    const released = await ctx.store.files.release(conversationId, seq, ctx.clock());
+    await Promise.all(released.flatMap((id) => [id, `${id}.s`, `${id}.l`]).map((key) => ctx.blobs.delete(key)));
+    await publishUpdated(io, ctx.store, recalled);
     return recalled;
   });
 
   onRequest(ctx, socket, 'message:edit', sends, checkEdit, async ({ conversationId, seq, text }) => {
-    const message = await visibleMessage(conversationId, seq);
-    if (message.senderId !== userId) throw new RequestError(ERROR_CODES.FORBIDDEN, 'only the sender can edit a message');
-    if (message.type !== 'text' || message.recalled) throw new RequestError(ERROR_CODES.FORBIDDEN, 'only text messages that were not recalled can be edited');
-    if (ctx.clock() - message.time > LIMITS.EDIT_WINDOW_MS) throw new RequestError(ERROR_CODES.EDIT_WINDOW_PASSED, 'messages can be edited within 24 hours');
+    const { message } = await writable(conversationId, seq);
+    refuse(mayEdit(message, userId, ctx.clock()));
     const content = typeof message.content === 'object' && message.content !== null && !Array.isArray(message.content) ? message.content : {};
     const edited = await ctx.store.messageOps.edit(conversationId, seq, { ...content, text }, ctx.clock());
-    publishUpdate(edited);
+    await publishUpdated(io, ctx.store, edited);
     return edited;
   });
 
   onRequest(ctx, socket, 'message:react', sends, checkReaction, async ({ conversationId, seq, emoji, on }) => {
-    const message = await visibleMessage(conversationId, seq);
+    const { message } = await writable(conversationId, seq);
     if (message.recalled) throw new RequestError(ERROR_CODES.FORBIDDEN, 'a recalled message takes no reactions');
-    if (on && !(emoji in message.reactions) && (await ctx.store.messageOps.emojiCount(conversationId, seq)) >= LIMITS.REACTIONS_PER_MESSAGE_MAX) {
+    if (on && !Object.hasOwn(message.reactions, emoji) && (await ctx.store.messageOps.emojiCount(conversationId, seq)) >= LIMITS.REACTIONS_PER_MESSAGE_MAX) {
       throw new RequestError(ERROR_CODES.TOO_MANY_REACTIONS, `at most ${LIMITS.REACTIONS_PER_MESSAGE_MAX} different reactions per message`);
     }
     const reacted = await ctx.store.messageOps.react(conversationId, seq, userId, emoji, on, ctx.clock());
-    publishUpdate(reacted);
+    await publishUpdated(io, ctx.store, reacted);
     return reacted;
   });
 
@@ -369,12 +391,14 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
   });
 
   onRequest(ctx, socket, 'message:changes', reads, checkChangesQuery, async ({ conversationId, since, limit }) => {
-    const member = await membership(conversationId);
-    return ctx.store.messageOps.changes(conversationId, userId, since, Number(member.joined_seq), limit);
+    const { reader } = await membership(conversationId);
+    return ctx.store.messageOps.changes(conversationId, reader, since, limit);
   });
 
   onRequest(ctx, socket, 'typing:set', typingBucket, checkTyping, async ({ conversationId, typing }) => {
-    await membership(conversationId);
+    const { standing } = await membership(conversationId);
+    refuse(mayWrite(standing));
+    await requireBoundRoom(conversationId);
     socket
       .to(conversationRoom(conversationId))
       .emit('typing:changed', { conversationId, userId, typing, expiresInMs: LIMITS.TYPING_TTL_MS });
@@ -382,42 +406,37 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
   });
 
   onRequest(ctx, socket, 'presence:query', reads, checkPresenceQuery, async ({ userIds }) => {
-    const online: string[] = [];
-    for (const id of userIds) {
-      if ((await io.in(userSessionsRoom(id)).fetchSockets()).length > 0) online.push(id);
-    }
-    return { online };
+    // Only about people you share a direct or group conversation with: anyone else is as offline.
+    const contacts = await conversations.sharedContacts(userId, userIds);
+    if (contacts.length === 0) return { online: [] };
+    const sockets = await io.in(contacts.map(userSessionsRoom)).fetchSockets();
+    const connected = new Set(sockets.map((other) => other.data.userId as string));
+    return { online: contacts.filter((id) => connected.has(id)) };
   });
 
   onRequest(ctx, socket, 'message:history', reads, checkUserHistoryQuery, async (query) => {
-    const member = await membership(query.conversationId);
+    const { reader } = await membership(query.conversationId);
     return ctx.store.history({
       conversationId: query.conversationId,
-      userId,
-      classId: null,
+      reader,
       limit: query.limit,
-      minSeq: Number(member.joined_seq),
       ...(query.before !== undefined ? { before: query.before } : {}),
       ...(query.after !== undefined ? { after: query.after } : {}),
     });
   });
 
   // Too many connections of this user: the oldest ones make room.
-  const existing = await io.in(userSessionsRoom(userId)).fetchSockets();
-  const surplus = existing.length + 1 - ctx.config.maxConnectionsPerUser;
-  if (surplus > 0) {
-    const oldest = [...existing].sort((a, b) => a.handshake.issued - b.handshake.issued).slice(0, surplus);
-    for (const other of oldest) {
-      other.emit('session:kicked', errorPayload(ERROR_CODES.TOO_MANY_CONNECTIONS, `at most ${ctx.config.maxConnectionsPerUser} connections per user`));
-      other.disconnect(true);
-    }
-  }
-  const memberships = await conversations.conversationIdsOf(userId);
-  const firstConnection = (await io.in(userSessionsRoom(userId)).fetchSockets()).length === 0;
-  await socket.join([
+  await capConnections(
+    io,
     userSessionsRoom(userId),
-    ...memberships.flatMap((id) => (id.startsWith('room:') ? roomRoomsOf(id, userId) : [conversationRoom(id)])),
-  ]);
+    ctx.config.maxConnectionsPerUser,
+    () => true,
+    ERROR_CODES.TOO_MANY_CONNECTIONS,
+    `at most ${ctx.config.maxConnectionsPerUser} connections per user`,
+  );
+  const memberOf = await conversations.conversationIdsOf(userId);
+  const firstConnection = (await io.in(userSessionsRoom(userId)).fetchSockets()).length === 0;
+  await socket.join([userSessionsRoom(userId), principalRoom(userId), ...memberOf.flatMap((id) => roomsOf(id, userId))]);
   if (!socket.connected) return;
   if (firstConnection) await announcePresence(io, ctx, userId, true);
   const session: UserSessionInfo = {
@@ -429,3 +448,4 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
   };
   socket.emit('session:ready', session);
 }
+

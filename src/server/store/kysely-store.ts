@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Migrator, sql, type Kysely, type Selectable, type Transaction } from 'kysely';
-import type { StoredMessage } from '../../protocol/models.js';
+import type { HistoryPage, RoomRole, StoredMessage } from '../../protocol/models.js';
 import { MENTION_ALL, roomConversationId } from '../../protocol/models.js';
 import type { Database, MessageTable, RoomTable } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
@@ -9,6 +9,7 @@ import { ConversationStore } from './conversations.js';
 import { MessageOpsStore } from './message-ops.js';
 import { FileStore } from './files.js';
 import type { AppendResult, HistoryRequest, NewMessage, RoomBinding, Store } from './store.js';
+import { readableBy } from '../domain/visibility.js';
 
 function toBinding(row: Selectable<RoomTable>): RoomBinding {
   return {
@@ -56,7 +57,7 @@ export class KyselyStore implements Store {
       const conversationId = roomConversationId(roomId);
       await trx
         .insertInto('conversations')
-        .values({ id: conversationId, type: 'room', last_seq: 0, created_at: now, version: 0, name: null, owner_id: null, last_message_at: null })
+        .values({ id: conversationId, type: 'room', last_seq: 0, created_at: now, version: 0, name: null, owner_id: null, last_message_at: null, member_count: 0 })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
       const row = await trx
@@ -134,6 +135,17 @@ export class KyselyStore implements Store {
 
     const rows: Selectable<MessageTable>[] = [];
     if (fresh.length > 0) {
+      // Each message names the one before it in its class (its stream): the newest stored one
+      // per class, then each earlier message of this batch.
+      const classes = [...new Set(fresh.map(({ message }) => message.classId ?? ''))];
+      const heads = await trx
+        .selectFrom('messages')
+        .select(['class_id', (eb) => eb.fn.max('seq').as('last')])
+        .where('conversation_id', '=', conversationId)
+        .where('class_id', 'in', classes)
+        .groupBy('class_id')
+        .execute();
+      const lastOfClass = new Map(heads.map((head) => [head.class_id, Number(head.last)]));
       // The row lock of this UPDATE serialises writers of one conversation (also across
       // PostgreSQL nodes); seq therefore has no holes and never repeats.
       const version = await nextVersion(trx);
@@ -145,6 +157,9 @@ export class KyselyStore implements Store {
         .executeTakeFirstOrThrow();
       const firstSeq = Number(bumped.last_seq) - fresh.length + 1;
       fresh.forEach(({ message }, offset) => {
+        const classId = message.classId ?? '';
+        const prev = lastOfClass.get(classId) ?? 0;
+        lastOfClass.set(classId, firstSeq + offset);
         rows.push({
           id: randomUUID(),
           conversation_id: conversationId,
@@ -163,9 +178,16 @@ export class KyselyStore implements Store {
           recalled_by: null,
           recalled_at: null,
           reply_to: message.replyTo ? JSON.stringify(message.replyTo) : null,
+          prev_seq: prev,
         });
       });
       await trx.insertInto('messages').values(rows).execute();
+      const fileRows = fresh.flatMap(({ message }, offset) =>
+        [...new Set(message.fileIds ?? [])].map((fileId) => ({ file_id: fileId, conversation_id: conversationId, seq: firstSeq + offset })),
+      );
+      for (let start = 0; start < fileRows.length; start += 250) {
+        await trx.insertInto('file_refs').values(fileRows.slice(start, start + 250)).execute();
+      }
       const mentionRows = fresh.flatMap(({ message }, offset) =>
         [...new Set(message.mentions)].map((userId) => ({
           conversation_id: conversationId,
@@ -203,29 +225,18 @@ export class KyselyStore implements Store {
     });
   }
 
-  async history(request: HistoryRequest): Promise<{ messages: StoredMessage[]; hasMore: boolean }> {
-    const { conversationId, userId, classId, before, after, limit } = request;
+  async history(request: HistoryRequest): Promise<HistoryPage> {
+    const { conversationId, reader, before, after, limit } = request;
+    // Read before the page: every seq up to it is committed (seqs are assigned in commit order
+    // per conversation), so a page that reaches the end is complete up to it.
+    const head = await this.db.selectFrom('conversations').select('last_seq').where('id', '=', conversationId).executeTakeFirst();
     let query = this.db
       .selectFrom('messages as m')
       .selectAll('m')
       .where('m.conversation_id', '=', conversationId)
-      .where('m.class_id', '=', classId ?? '')
-      .where((eb) =>
-        eb.or([
-          eb('m.recipients', 'is', null),
-          eb.exists(
-            eb
-              .selectFrom('message_recipients as r')
-              .select('r.seq')
-              .whereRef('r.conversation_id', '=', 'm.conversation_id')
-              .whereRef('r.seq', '=', 'm.seq')
-              .where('r.user_id', '=', userId),
-          ),
-        ]),
-      );
-    if (request.minSeq !== undefined) query = query.where('m.seq', '>', request.minSeq);
+      .where(readableBy(reader, 'm'));
     // Deleted for this user: gone from their history.
-    query = query.where(notDeletedFor(userId, 'm'));
+    query = query.where(notDeletedFor(reader.userId, 'm'));
     const forward = after !== undefined;
     if (forward) query = query.where('m.seq', '>', after);
     if (before !== undefined) query = query.where('m.seq', '<', before);
@@ -236,7 +247,54 @@ export class KyselyStore implements Store {
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit).map(toMessage);
     if (!forward) page.reverse();
-    return { messages: await withReactions(this.db, page), hasMore };
+    const headSeq = Number(head?.last_seq ?? 0);
+    let through: number;
+    if (before !== undefined) through = before - 1;
+    else if (forward && hasMore) through = page.at(-1)!.seq;
+    else through = Math.max(headSeq, page.at(-1)?.seq ?? 0);
+    return { messages: await withReactions(this.db, page), hasMore, through };
+  }
+
+  async lateJoiners(conversationId: string, seq: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('members')
+      .select('user_id')
+      .where('conversation_id', '=', conversationId)
+      .where('left', '=', 0)
+      .where('joined_seq', '>=', seq)
+      .execute();
+    return rows.map((row) => row.user_id);
+  }
+
+  async grantRoom(roomId: string, userIds: readonly string[], role: RoomRole, now: number): Promise<void> {
+    const rows = [...new Set(userIds)].map((userId) => ({ room_id: roomId, user_id: userId, role, created_at: now }));
+    for (let start = 0; start < rows.length; start += 250) {
+      await this.db
+        .insertInto('room_grants')
+        .values(rows.slice(start, start + 250))
+        .onConflict((oc) => oc.columns(['room_id', 'user_id']).doUpdateSet({ role }))
+        .execute();
+    }
+  }
+
+  async roomGrant(roomId: string, userId: string): Promise<{ role: RoomRole } | undefined> {
+    const row = await this.db.selectFrom('room_grants').select('role').where('room_id', '=', roomId).where('user_id', '=', userId).executeTakeFirst();
+    return row ? { role: row.role as RoomRole } : undefined;
+  }
+
+  async revoke(userId: string, atSeconds: number): Promise<number> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await trx.selectFrom('revocations').select('revoked_at').where('user_id', '=', userId).executeTakeFirst();
+      const revokedAt = Math.max(atSeconds, Number(existing?.revoked_at ?? 0));
+      if (existing) await trx.updateTable('revocations').set({ revoked_at: revokedAt }).where('user_id', '=', userId).execute();
+      else await trx.insertInto('revocations').values({ user_id: userId, revoked_at: revokedAt }).execute();
+      return revokedAt;
+    });
+  }
+
+  async revokedAt(userId: string): Promise<number | undefined> {
+    const row = await this.db.selectFrom('revocations').select('revoked_at').where('user_id', '=', userId).executeTakeFirst();
+    return row ? Number(row.revoked_at) : undefined;
   }
 
   async close(): Promise<void> {

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { JsonValue, StoredMessage } from '../../protocol/models.js';
 import { nextVersion, toMessage, withReactions } from './rows.js';
 import type { Database } from './schema.js';
+import { readableBy, type Reader } from '../domain/visibility.js';
 
 export interface MessageChanges {
   /** Messages edited, recalled or reacted to after `since`, in version order. */
@@ -98,13 +99,15 @@ export class MessageOpsStore {
     return row !== undefined;
   }
 
-  async changes(conversationId: string, userId: string, since: number, minSeq: number, limit: number): Promise<MessageChanges> {
+  /** What changed after `since` among the messages this reader may read (server/domain/visibility.ts). */
+  async changes(conversationId: string, reader: Reader, since: number, limit: number): Promise<MessageChanges> {
+    const userId = reader.userId;
     const rows = await this.db
       .selectFrom('messages')
       .selectAll()
       .where('conversation_id', '=', conversationId)
       .where('version', '>', since)
-      .where('seq', '>', minSeq)
+      .where(readableBy(reader, 'messages'))
       .orderBy('version', 'asc')
       .limit(limit + 1)
       .execute();

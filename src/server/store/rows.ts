@@ -1,6 +1,7 @@
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { ConversationId, JsonValue, MessageId, MessageType, Quote, StoredMessage, UserId } from '../../protocol/models.js';
 import type { Database, MessageTable } from './schema.js';
+import { readableBy } from '../domain/visibility.js';
 
 /** Next value of the global sync version (the row lock orders concurrent writers). */
 export async function nextVersion(trx: Transaction<Database>): Promise<number> {
@@ -29,10 +30,19 @@ export function toMessage(row: Selectable<MessageTable>): StoredMessage {
     countsUnread: Number(row.counts_unread) === 1,
     editedAt: row.edited_at === null ? null : Number(row.edited_at),
     recalled: row.recalled_by === null ? null : { by: row.recalled_by as UserId, at: Number(row.recalled_at) },
-    reactions: {},
+    reactions: emptyReactions(),
     version: Number(row.version),
     replyTo: row.reply_to === null || row.recalled_by !== null ? null : (JSON.parse(row.reply_to) as Quote),
+    prev: Number(row.prev_seq),
   };
+}
+
+/**
+ * Reactions are keyed by what users typed: a record without a prototype, so `constructor` or
+ * `__proto__` are reactions like any other, never inherited members.
+ */
+export function emptyReactions(): Record<string, UserId[]> {
+  return Object.create(null) as Record<string, UserId[]>;
 }
 
 
@@ -47,35 +57,28 @@ export async function withReactions(db: Kysely<Database>, messages: StoredMessag
     .orderBy('created_at', 'asc')
     .execute();
   if (rows.length === 0) return messages;
-  const bySeq = new Map<number, Record<string, UserId[]>>();
+  const bySeq = new Map<number, Map<string, UserId[]>>();
   for (const row of rows) {
-    const reactions = bySeq.get(Number(row.seq)) ?? {};
-    (reactions[row.emoji] ??= []).push(row.user_id as UserId);
+    const reactions = bySeq.get(Number(row.seq)) ?? new Map<string, UserId[]>();
+    const users = reactions.get(row.emoji) ?? [];
+    users.push(row.user_id as UserId);
+    reactions.set(row.emoji, users);
     bySeq.set(Number(row.seq), reactions);
   }
-  return messages.map((message) => ({ ...message, reactions: bySeq.get(message.seq) ?? {} }));
+  return messages.map((message) => {
+    const reactions = emptyReactions();
+    for (const [emoji, users] of bySeq.get(message.seq) ?? []) reactions[emoji] = users;
+    return { ...message, reactions };
+  });
 }
 
 /**
- * Condition: a room message a signed-in member may read: one for no class, sent to everyone
- * or to this user. Messages of user conversations always pass (no class, no recipients).
+ * Condition: a message a signed-in member may read (server/domain/visibility.ts, as a reader
+ * without a class). Messages of direct and group conversations always pass (no class, no
+ * recipients); the caller bounds the seq range by the member's join and departure.
  */
 export function visibleInRoomTo(userId: string, alias: 'm' | 'messages') {
-  return (eb: ExpressionBuilder<any, any>) =>
-    eb.and([
-      eb(`${alias}.class_id`, '=', ''),
-      eb.or([
-        eb(`${alias}.recipients`, 'is', null),
-        eb.exists(
-          eb
-            .selectFrom('message_recipients as r')
-            .select('r.seq')
-            .whereRef('r.conversation_id', '=', `${alias}.conversation_id`)
-            .whereRef('r.seq', '=', `${alias}.seq`)
-            .where('r.user_id', '=', userId),
-        ),
-      ]),
-    ]);
+  return readableBy({ userId, classId: null, joinedSeq: 0 }, alias);
 }
 
 /** Condition: the message (table alias `alias`) was not deleted for this user ("delete for me"). */

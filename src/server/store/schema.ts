@@ -10,6 +10,30 @@ export interface Database {
   members: MemberTable;
   counters: CounterTable;
   files: FileTable;
+  room_grants: RoomGrantTable;
+  revocations: RevocationTable;
+  file_refs: FileRefTable;
+}
+
+/** A signed-in user the site let into a bound room, with the role they have there. */
+export interface RoomGrantTable {
+  room_id: string;
+  user_id: string;
+  role: string;
+  created_at: number;
+}
+
+/** Credentials of this user issued at or before `revoked_at` (seconds) are refused. */
+export interface RevocationTable {
+  user_id: string;
+  revoked_at: number;
+}
+
+/** A stored message that names an uploaded file (its file or a video's poster). */
+export interface FileRefTable {
+  file_id: string;
+  conversation_id: string;
+  seq: number;
 }
 
 /** An uploaded file; its bytes are in the blob store under `id`, thumbnails under `id.s` / `id.l`. */
@@ -26,6 +50,8 @@ export interface FileTable {
   /** JSON { small, large } with each rendition's width and height; null for non-images. */
   thumbnails: string | null;
   created_at: number;
+  /** Set when every message naming the file was recalled: the file is no longer served. */
+  revoked_at: number | null;
 }
 
 export interface ConversationTable {
@@ -39,6 +65,8 @@ export interface ConversationTable {
   /** Sync version of the last change every member should see (a new message, a rename). */
   version: number;
   last_message_at: number | null;
+  /** Active members (kept in step with every membership change). */
+  member_count: number;
 }
 
 export interface RoomTable {
@@ -77,6 +105,8 @@ export interface MessageTable {
   recalled_at: number | null;
   /** JSON Quote of the message this one replies to, or null. */
   reply_to: string | null;
+  /** Seq of the message before this one in its stream (its class in a room, else the conversation); 0 for the first. */
+  prev_seq: number;
 }
 
 export interface MessageRecipientTable {
@@ -96,7 +126,8 @@ export interface MessageMentionTable {
 export interface MemberTable {
   conversation_id: string;
   user_id: string;
-  role: 'owner' | 'member';
+  /** Groups: owner or member. Rooms: member, moderator or viewer (receive only). */
+  role: 'owner' | 'member' | 'moderator' | 'viewer';
   joined_at: number;
   /** Messages up to this seq were sent before the user joined: not theirs to read. */
   joined_seq: number;

@@ -1,7 +1,8 @@
 import type { ConversationStore } from './conversations.js';
 import type { MessageOpsStore } from './message-ops.js';
-import type { StoredMessage, JsonValue, MessageType, Quote } from '../../protocol/models.js';
+import type { HistoryPage, StoredMessage, JsonValue, MessageType, Quote, RoomRole } from '../../protocol/models.js';
 import type { FileStore } from './files.js';
+import type { Reader } from '../domain/visibility.js';
 
 export interface RoomBinding {
   roomId: string;
@@ -24,6 +25,8 @@ export interface NewMessage {
   countsUnread: boolean;
   /** What this message quotes, or null. */
   replyTo?: Quote | null;
+  /** Uploads the message names (its file, a video's poster): recorded so recall can stop serving them. */
+  fileIds?: readonly string[];
 }
 
 export interface AppendResult {
@@ -34,14 +37,11 @@ export interface AppendResult {
 
 export interface HistoryRequest {
   conversationId: string;
-  /** Only messages this user may read: untargeted ones, their own, and those sent to them. */
-  userId: string;
-  classId: string | null;
+  /** Only what this reader may read (server/domain/visibility.ts), less what they deleted for themselves. */
+  reader: Reader;
   before?: number;
   after?: number;
   limit: number;
-  /** Only messages after this seq (a group member does not read what came before joining). */
-  minSeq?: number;
 }
 
 /**
@@ -61,9 +61,19 @@ export interface Store {
   /** Returns false when the room was not bound. */
   unbindRoom(roomId: string, now: number): Promise<boolean>;
   getRoom(roomId: string): Promise<RoomBinding | undefined>;
+  /** Active members of a direct or group conversation who joined after `seq` (may not read it). */
+  lateJoiners(conversationId: string, seq: number): Promise<string[]>;
+  /** Lets signed-in users into a room (with a role there); a later grant replaces the role. */
+  grantRoom(roomId: string, userIds: readonly string[], role: RoomRole, now: number): Promise<void>;
+  /** The user's grant to a room, if any. */
+  roomGrant(roomId: string, userId: string): Promise<{ role: RoomRole } | undefined>;
+  /** Refuses credentials of this user issued at or before `atSeconds` (never moves back). */
+  revoke(userId: string, atSeconds: number): Promise<number>;
+  /** The second up to which this user's credentials are revoked, if ever. */
+  revokedAt(userId: string): Promise<number | undefined>;
   /** Appends messages in one transaction (group commit); results are in input order. */
   appendMessages(batch: readonly NewMessage[]): Promise<AppendResult[]>;
   /** A page of history, oldest first. Without before/after: the latest page. */
-  history(request: HistoryRequest): Promise<{ messages: StoredMessage[]; hasMore: boolean }>;
+  history(request: HistoryRequest): Promise<HistoryPage>;
   close(): Promise<void>;
 }

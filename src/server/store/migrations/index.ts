@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { fileIdsOfContent } from '../../domain/files.js';
 
 /**
  * Versioned migrations, portable between SQLite and PostgreSQL: only types both understand
@@ -156,6 +157,59 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('files_owner').on('files').columns(['owner', 'created_at']).execute();
       // A reply keeps what it quoted as it was when sent.
       await db.schema.alterTable('messages').addColumn('reply_to', 'text').execute();
+    },
+  },
+  '0007_trust': {
+    async up(db: Kysely<any>) {
+      // Each message names the seq of the message before it in its own stream (its class in a
+      // room, the conversation otherwise), so a receiver sees any hole in what it was sent.
+      await db.schema.alterTable('messages').addColumn('prev_seq', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await sql`UPDATE messages SET prev_seq = COALESCE((
+          SELECT MAX(earlier.seq) FROM messages earlier
+          WHERE earlier.conversation_id = messages.conversation_id
+            AND earlier.class_id = messages.class_id
+            AND earlier.seq < messages.seq), 0)`.execute(db);
+      // Active members, kept in step with every membership change (no count(*) per read).
+      await db.schema.alterTable('conversations').addColumn('member_count', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await sql`UPDATE conversations SET member_count = (
+          SELECT COUNT(*) FROM members WHERE members.conversation_id = conversations.id AND members."left" = 0)`.execute(db);
+      // Signed-in users the site lets into a bound room (POST /v1/rooms/:roomId/members).
+      await db.schema
+        .createTable('room_grants')
+        .addColumn('room_id', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('room_grants_pk', ['room_id', 'user_id'])
+        .execute();
+      // Credentials of a user issued up to this second (tickets, user-bound room tokens) are refused.
+      await db.schema
+        .createTable('revocations')
+        .addColumn('user_id', 'text', (c) => c.primaryKey())
+        .addColumn('revoked_at', 'bigint', (c) => c.notNull())
+        .execute();
+      // Which stored messages name an uploaded file; a file nothing names any more is not served.
+      await db.schema
+        .createTable('file_refs')
+        .addColumn('file_id', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('file_refs_pk', ['file_id', 'conversation_id', 'seq'])
+        .execute();
+      await db.schema.createIndex('file_refs_message').on('file_refs').columns(['conversation_id', 'seq']).execute();
+      await db.schema.alterTable('files').addColumn('revoked_at', 'bigint').execute();
+      const withFiles = await db
+        .selectFrom('messages')
+        .select(['conversation_id', 'seq', 'content'])
+        .where('type', 'in', ['image', 'file', 'audio', 'video'])
+        .where('recalled_by', 'is', null)
+        .execute();
+      const refs = withFiles.flatMap((row: { conversation_id: string; seq: number; content: string }) =>
+        fileIdsOfContent(JSON.parse(row.content)).map((fileId) => ({ file_id: fileId, conversation_id: row.conversation_id, seq: row.seq })),
+      );
+      for (let start = 0; start < refs.length; start += 250) {
+        await db.insertInto('file_refs').values(refs.slice(start, start + 250)).onConflict((oc) => oc.doNothing()).execute();
+      }
     },
   },
 };
