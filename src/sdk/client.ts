@@ -1122,7 +1122,7 @@ export class IMClient extends Emitter<IMClientEvents> {
       this.assertOpen();
       const { name, ...rest } = options;
       const { uploadFile } = await import('./upload.js');
-      return uploadFile(this.server, this.mode === 'user' ? this.ticket : this.token, blob, name ?? ((blob as File).name || 'file'), rest);
+      return uploadFile(this.server, this.mode === 'user' ? this.ticket : this.token, blob, name ?? ((blob as File).name || 'file'), { ...rest, ...this.uploadIdentity() });
     },
     /** Absolute URL of a file path the server gave (`file.url`, a thumbnail's `url`). */
     url: (path: string): string => (/^https?:\/\//.test(path) ? path : `${this.server}${path}`),
@@ -1213,6 +1213,11 @@ export class IMClient extends Emitter<IMClientEvents> {
     this.assertOpen();
     if (this.mode !== 'user') return Promise.reject(new IMError(ERROR_CODES.FORBIDDEN, 'conversations belong to user sessions (a ticket)'));
     return this.transport.request(event, payload);
+  }
+
+  /** Guests of a room name themselves on uploads (the token does not). */
+  private uploadIdentity(): { guestId?: string } {
+    return this.mode === 'room' && this.userId !== this.givenUserId && this.givenUserId !== undefined ? { guestId: this.givenUserId } : {};
   }
 
   private assertOpen(): void {

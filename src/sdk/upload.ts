@@ -7,6 +7,8 @@ export interface UploadOptions {
   onProgress?: (percent: number) => void;
   /** Aborting cancels the upload (the promise rejects with CANCELLED). */
   signal?: AbortSignal;
+  /** A guest of a room (a token that names no user) says who uploads: the id it connects with. */
+  guestId?: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export function uploadFile(server: string, credential: string, blob: Blob, name:
     const done = () => options.signal?.removeEventListener('abort', onAbort);
     xhr.open('POST', `${server}/v1/uploads`);
     xhr.setRequestHeader('authorization', `Bearer ${credential}`);
+    if (options.guestId !== undefined) xhr.setRequestHeader('x-im-user-id', options.guestId);
     xhr.responseType = 'text';
     xhr.upload.onprogress = (event) => {
       // 100 only once the server answered: storing and thumbnails come after the last byte.

@@ -172,7 +172,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<ImA
       stopDropping();
       // Closing the transports (not the sockets) makes clients reconnect instead of giving up.
       io.engine.close();
+      // Idle keep-alive connections would hold the close until they time out; requests still
+      // running get a moment to finish.
+      http.server.closeIdleConnections();
+      const force = setTimeout(() => http.server.closeAllConnections(), 2000);
       await new Promise<void>((resolve) => io.close(() => resolve()));
+      clearTimeout(force);
       await http.close();
       await ctx.writer.drain();
       await store.close();

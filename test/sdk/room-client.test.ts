@@ -269,4 +269,15 @@ describe('IMClient in a room', () => {
     await one;
     expect(alice.roomOnline).to.equal(1);
   });
+
+  it('a guest uploads a file under its own name (the token names no user), and is known as ~ + its id', async () => {
+    const { token } = await bindRoom();
+    const id = uniqueId('gu');
+    const guest = await online(token, id, { cache: 'memory' });
+    expect(guest.userId).to.equal(`~${id}`);
+    const file = await guest.files.upload(new Blob(['notes for the class'], { type: 'text/plain' }), { name: 'notes.txt' });
+    expect([file.name, file.kind, file.size]).to.deep.equal(['notes.txt', 'file', 19]);
+    const served = await fetch(guest.files.url(file.url));
+    expect(await served.text()).to.equal('notes for the class');
+  });
 });

@@ -39,7 +39,7 @@ export interface FileRefTable {
 /** An uploaded file; its bytes are in the blob store under `id`, thumbnails under `id.s` / `id.l`. */
 export interface FileTable {
   id: string;
-  /** `user:<id>` for a ticket, `room:<id>` for a room token. */
+  /** Who uploaded it: `user:<id>` (a ticket, or a room token bound to that user), or `guest:<roomId>:<~id>`. */
   owner: string;
   name: string;
   size: number;
