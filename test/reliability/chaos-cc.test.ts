@@ -9,9 +9,10 @@
  * CCIMManager has no reconnect-delay option, so it reconnects with the SDK's defaults; the same
  * scenario with IMClient and fast reconnects is in chaos-client.test.ts.
  *
- * Knobs for longer measurements (the defaults are what CI runs): RELIABILITY_MESSAGES,
- * RELIABILITY_CHAOS_MS, RELIABILITY_SETTLE_MS; RELIABILITY_REPORT=file appends each run's full
- * report as one JSON line.
+ * Knobs for harder or longer measurements (the defaults are what CI runs): RELIABILITY_MESSAGES,
+ * RELIABILITY_CHAOS_MS and RELIABILITY_SETTLE_MS (each at most 60 s), RELIABILITY_RECEIVERS,
+ * RELIABILITY_HOLD_MS, RELIABILITY_CUT_MS=min-max; RELIABILITY_REPORT=file appends each run's
+ * full report as one JSON line.
  */
 import { describe, it } from 'node:test';
 import { assertDelivered, scenario } from './room-chaos-assert.js';

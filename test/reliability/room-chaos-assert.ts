@@ -9,6 +9,12 @@ function knob(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+/** "min-max" in ms, e.g. RELIABILITY_CUT_MS=300-1500. */
+function rangeKnob(name: string): [number, number] | undefined {
+  const match = /^(\d+)-(\d+)$/.exec(process.env[name] ?? '');
+  return match ? [Number(match[1]), Number(match[2])] : undefined;
+}
+
 /**
  * Long-polling in Node opens one TCP connection per HTTP request (engine.io-client's XHR runs
  * without a keep-alive agent), and each lives a few hundred ms at most, so a cut 0.7–3 s after
@@ -24,11 +30,13 @@ const POLLING_CUT_AFTER_MS: [number, number] = [0, 2000];
  * messages when they are cut, yet under the server's per-connection send rate.
  */
 export function scenario(options: Pick<RoomChaosOptions, 'label' | 'kind' | 'refuseWebSocket'>): Promise<RoomChaosReport> {
+  const cutAfterMs = rangeKnob('RELIABILITY_CUT_MS') ?? (options.refuseWebSocket ? POLLING_CUT_AFTER_MS : undefined);
   return runRoomChaos({
     ...options,
-    ...(options.refuseWebSocket ? { cutAfterMs: POLLING_CUT_AFTER_MS } : {}),
-    receivers: 3,
-    messages: knob('RELIABILITY_MESSAGES', 180),
+    ...(cutAfterMs ? { cutAfterMs } : {}),
+    ...(process.env.RELIABILITY_HOLD_MS ? { holdMs: knob('RELIABILITY_HOLD_MS', 120) } : {}),
+    receivers: Math.min(knob('RELIABILITY_RECEIVERS', 3), 20),
+    messages: Math.min(knob('RELIABILITY_MESSAGES', 180), 1000),
     chaosMs: Math.min(knob('RELIABILITY_CHAOS_MS', 30_000), 60_000),
     settleMs: Math.min(knob('RELIABILITY_SETTLE_MS', 30_000), 60_000),
   });
