@@ -79,20 +79,24 @@ async function until(check: () => boolean, what: string, timeoutMs = 5000): Prom
 /** The one IMClient socket among the sockets a test has (test sockets have no SDK listeners). */
 const ofClient = (client: IMClient) => (socket: Socket) => (client as unknown as { transport: { socket?: Socket } }).transport.socket === socket;
 
+/** A room with a receiving SDK client (connected, listened to) and a raw sending socket. */
+async function room() {
+  const server = await startServer();
+  const token = await bindRoom(server, 'r');
+  const receiver = sdk(server, { token, userId: 'rx' });
+  const seqs = heard(receiver);
+  const states: string[] = [];
+  receiver.on('state', ({ state }) => states.push(state));
+  receiver.connect();
+  await ready(receiver);
+  const sender = await connect(server, { token, userId: 'tx' });
+  return { receiver, seqs, states, isReceiver: ofClient(receiver), sender };
+}
+
 describe('holes in a live stream are found and filled without a reconnect', () => {
   test('room: a message lost in the middle is fetched when the next one names it as its prev', async () => {
-    const server = await startServer();
-    const token = await bindRoom(server, 'r');
-    const receiver = sdk(server, { token, userId: 'rx' });
-    const seqs = heard(receiver);
-    const states: string[] = [];
-    receiver.on('state', ({ state }) => states.push(state));
-    receiver.connect();
-    await ready(receiver);
-    const isReceiver = ofClient(receiver);
+    const { seqs, states, isReceiver, sender } = await room();
     lose = (event, payload, socket) => isReceiver(socket) && event === 'message:created' && (payload as StoredMessage).seq === 3;
-
-    const sender = await connect(server, { token, userId: 'tx' });
     for (let n = 1; n <= 6; n += 1) await requestOk(sender.socket, 'message:send', { clientMsgId: uuid(), content: `m${n}` });
     await until(() => seqs.length >= 6, 'all six messages');
     assert.deepEqual(lost, [{ event: 'message:created', seq: 3 }]);
@@ -101,14 +105,7 @@ describe('holes in a live stream are found and filled without a reconnect', () =
   });
 
   test('room: a lost skip, a lost message targeted to me, and messages of another class never leave a false or a real hole', async () => {
-    const server = await startServer();
-    const token = await bindRoom(server, 'r');
-    const receiver = sdk(server, { token, userId: 'rx' });
-    const seqs = heard(receiver);
-    receiver.connect();
-    await ready(receiver);
-    const isReceiver = ofClient(receiver);
-    const sender = await connect(server, { token, userId: 'tx' });
+    const { seqs, isReceiver, sender } = await room();
     const send = (content: string, extra: Record<string, unknown> = {}) =>
       requestOk<{ seq: number }>(sender.socket, 'message:send', { clientMsgId: uuid(), content, ...extra });
 
@@ -151,14 +148,7 @@ describe('holes in a live stream are found and filled without a reconnect', () =
   });
 
   test('the last message lost with a dying connection comes back with the reconnect', async () => {
-    const server = await startServer();
-    const token = await bindRoom(server, 'r');
-    const receiver = sdk(server, { token, userId: 'rx' });
-    const seqs = heard(receiver);
-    receiver.connect();
-    await ready(receiver);
-    const isReceiver = ofClient(receiver);
-    const sender = await connect(server, { token, userId: 'tx' });
+    const { receiver, seqs, isReceiver, sender } = await room();
     await requestOk(sender.socket, 'message:send', { clientMsgId: uuid(), content: 'one' });
     await until(() => seqs.includes(1), 'the first');
     lose = (event, _payload, socket) => isReceiver(socket) && event === 'message:created';
