@@ -7,6 +7,9 @@ export interface CCIMOptions {
   classId?: string;
   /** Server base URL; defaults to the origin the bundle was loaded from. */
   server?: string;
+  /** First reconnect delay and its cap (ms), as IMClient takes them. */
+  reconnectDelayMs?: number;
+  reconnectDelayMaxMs?: number;
 }
 
 /** What `onMessage` receives. */

@@ -25,6 +25,8 @@ export class CCIMSession {
       classId,
       cache: 'memory',
       ...(options.server !== undefined ? { server: options.server } : {}),
+      ...(options.reconnectDelayMs !== undefined ? { reconnectDelayMs: options.reconnectDelayMs } : {}),
+      ...(options.reconnectDelayMaxMs !== undefined ? { reconnectDelayMaxMs: options.reconnectDelayMaxMs } : {}),
     });
     this.client = client;
     client.on('state', ({ state, previous, reason }) => {
