@@ -1329,6 +1329,62 @@ const userRows: MatrixRow[] = [
     call: (w) => ask(w.vic, 'presence:query', { userIds: ['bob'] }),
     expect: (result) => assert.deepEqual(result.online, []),
   },
+  // Who hears the pushes these requests cause.
+  {
+    subject: 'typing:set',
+    caller: 'member',
+    detail: '`typing:changed` reaches the members only',
+    answer: { ok: true },
+    call: (w) => ask(w.bob, 'typing:set', { conversationId: w.group, typing: false }),
+    expect: async (_data, w) => {
+      await waitFor(w.carol, (entry) => entry.event === 'typing:changed' && (entry.args[0] as { userId: string; typing: boolean }).userId === 'bob' && !(entry.args[0] as { typing: boolean }).typing, 'carol hears bob stop typing');
+    },
+    quiet: (w) => [w.mallory, w.guest, w.roomWatch],
+    quietEvents: ['typing:changed'],
+  },
+  {
+    subject: 'message:delete',
+    caller: 'member',
+    detail: '`message:deleted` reaches their own connections only',
+    answer: { ok: true },
+    prepare: (w) => fresh(w),
+    call: (w, p) => ask(w.carol, 'message:delete', ref(w.group, p.seq!)),
+    expect: async (_data, w, p) => {
+      await waitFor(w.carol, (entry) => entry.event === 'message:deleted' && (entry.args[0] as { seq: number }).seq === p.seq, 'carol hears her deletion');
+    },
+    quiet: (w) => [w.bob, w.alice, w.aliceWatch, w.mallory],
+    quietEvents: ['message:deleted'],
+  },
+  {
+    subject: 'conversation:settings',
+    caller: 'member',
+    detail: '`conversation:changed` reaches their own connections only',
+    answer: { ok: true },
+    call: (w) => ask(w.carol, 'conversation:settings', { conversationId: w.group, muted: true }),
+    quiet: (w) => [w.bob, w.alice, w.aliceWatch, w.mallory],
+    quietEvents: ['conversation:changed'],
+  },
+  {
+    subject: 'conversation:read',
+    caller: 'member',
+    detail: '`receipt:changed` reaches the members only',
+    answer: { ok: true },
+    call: (w) => ask(w.carol, 'conversation:read', groupByBob(w)),
+    expect: async (_data, w) => {
+      await waitFor(w.bob, (entry) => entry.event === 'receipt:changed' && (entry.args[0] as { userId: string }).userId === 'carol', 'bob hears how far carol read');
+    },
+    quiet: (w) => [w.mallory, w.guest, w.roomWatch],
+    quietEvents: ['receipt:changed'],
+  },
+  {
+    subject: 'conversation:read',
+    caller: 'member',
+    detail: 'of a room: rooms keep no receipts, nobody gets `receipt:changed`',
+    answer: { ok: true },
+    call: (w) => ask(w.bob, 'conversation:read', hallByBob(w)),
+    quiet: (w) => [w.guest, w.tom, w.viewer, w.mod, w.roomWatch, w.vic, w.moe],
+    quietEvents: ['receipt:changed'],
+  },
 ];
 
 /** Events a user session has and a room session does not, each with a payload it would act on in the hall. */
