@@ -58,6 +58,12 @@ export type ConversationType = 'room' | 'direct' | 'group' | 'system';
 /** Sender id of messages the site's backend writes into system conversations (not a valid user id). */
 export const SYSTEM_SENDER = '@system';
 
+/** A conversation's type, from its id: every id starts with it (`direct:`, `group:`, `room:`, `system:`). */
+export function conversationTypeOf(conversationId: string): ConversationType | undefined {
+  const type = conversationId.slice(0, conversationId.indexOf(':'));
+  return type === 'direct' || type === 'group' || type === 'room' || type === 'system' ? type : undefined;
+}
+
 /** The system (notifications) conversation of a user. */
 export function systemConversationId(userId: string): ConversationId {
   return `system:${userId}` as ConversationId;

@@ -1,4 +1,4 @@
-import type { SkippedMessage, StoredMessage } from '../../protocol/models.js';
+import { conversationTypeOf, type SkippedMessage, type StoredMessage } from '../../protocol/models.js';
 import type { Store } from '../store/store.js';
 import { classRoom, classUserRoom, conversationRoom, userSessionsRoom } from './rooms.js';
 import type { IMServer, IMSocket } from './types.js';
@@ -10,7 +10,7 @@ import type { IMServer, IMSocket } from './types.js';
  * Each push is encoded once, whatever the number of receivers.
  */
 
-export const isRoomConversation = (conversationId: string): boolean => conversationId.startsWith('room:');
+export const isRoomConversation = (conversationId: string): boolean => conversationTypeOf(conversationId) === 'room';
 
 /** The rooms of the connections a targeted room message is for (recipients and sender, in its class). */
 function addressed(message: StoredMessage): string[] {

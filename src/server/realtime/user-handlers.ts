@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ERROR_CODES } from '../../protocol/errors.js';
 import type { UserSocketData } from '../../protocol/events.js';
 import { LIMITS } from '../../protocol/limits.js';
-import type { ConversationId, ConversationSummary, JsonValue, MessageId, Quote, RoomRole, UserId, UserSessionInfo } from '../../protocol/models.js';
+import { conversationTypeOf, type ConversationId, type ConversationSummary, type JsonValue, type MessageId, type Quote, type RoomRole, type UserId, type UserSessionInfo } from '../../protocol/models.js';
 import { previewOf } from '../../protocol/preview.js';
 import {
   checkAddMembers,
@@ -112,13 +112,13 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     if (!room?.bound) throw new RequestError(ERROR_CODES.ROOM_UNBOUND, 'the room of this conversation is not bound');
   };
 
-  /** The caller's active membership and the conversation, or a NOT_MEMBER failure. */
+  /** The caller's active membership and where they stand in the conversation, or a NOT_MEMBER failure. */
   const membership = async (conversationId: string) => {
     const member = await conversations.member(conversationId, userId);
-    const conversation = member ? await conversations.conversation(conversationId) : undefined;
-    if (!member || !conversation) throw new RequestError(ERROR_CODES.NOT_MEMBER, 'no such conversation, or you are not a member');
-    const standing: Standing = { conversationType: conversation.type as Standing['conversationType'], role: member.role };
-    return { member, conversation, standing, reader: readerOf(member) };
+    const type = conversationTypeOf(conversationId);
+    if (!member || !type) throw new RequestError(ERROR_CODES.NOT_MEMBER, 'no such conversation, or you are not a member');
+    const standing: Standing = { conversationType: type, role: member.role };
+    return { member, type, standing, reader: readerOf(member) };
   };
   const readerOf = (member: Selectable<MemberTable>): Reader => ({ userId, classId: null, joinedSeq: Number(member.joined_seq) });
   const summaryOf = async (conversationId: string): Promise<ConversationSummary> => {
@@ -177,8 +177,8 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
   });
 
   onRequest(ctx, socket, 'conversation:add-members', memberships, checkAddMembers, async ({ conversationId, members }) => {
-    const { conversation } = await membership(conversationId);
-    if (conversation.type !== 'group') throw new RequestError(ERROR_CODES.FORBIDDEN, 'members can be added to groups only');
+    const { type } = await membership(conversationId);
+    if (type !== 'group') throw new RequestError(ERROR_CODES.FORBIDDEN, 'members can be added to groups only');
     const current = await conversations.memberCount(conversationId);
     if (current + (await conversations.newcomers(conversationId, members)) > LIMITS.GROUP_MEMBERS_MAX) {
       throw new RequestError(ERROR_CODES.TOO_MANY_MEMBERS, `a group has at most ${LIMITS.GROUP_MEMBERS_MAX} members`);
@@ -225,11 +225,11 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
   });
 
   onRequest(ctx, socket, 'conversation:leave', memberships, checkConversationRef, async ({ conversationId }) => {
-    const { conversation } = await membership(conversationId);
-    if (conversation.type !== 'group' && conversation.type !== 'room') {
+    const { type } = await membership(conversationId);
+    if (type !== 'group' && type !== 'room') {
       throw new RequestError(ERROR_CODES.FORBIDDEN, 'only groups and rooms can be left; hide a direct conversation instead');
     }
-    if (conversation.type === 'group') await tip(conversationId, { tip: 'member-left', members: [userId] });
+    if (type === 'group') await tip(conversationId, { tip: 'member-left', members: [userId] });
     await conversations.leave(conversationId, userId);
     io.in(userSessionsRoom(userId)).socketsLeave(roomsOf(conversationId, userId));
     await announce(io, ctx, conversationId, [...(await conversations.memberIds(conversationId)), userId]);
