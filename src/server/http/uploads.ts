@@ -5,10 +5,11 @@ import multipart, { type MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ERROR_CODES, errorPayload, type ErrorCode } from '../../protocol/errors.js';
 import { FILE_ID_PATTERN, LIMITS } from '../../protocol/limits.js';
-import { isGuestId, type FileInfo } from '../../protocol/models.js';
+import type { FileInfo } from '../../protocol/models.js';
 import { cleanText } from '../../protocol/text.js';
 import { authenticateRoomToken, authenticateTicket } from '../auth/credentials.js';
 import type { ServerContext } from '../context.js';
+import { uploadOwner } from '../domain/files.js';
 import { describeImage, type ImageDetails } from '../files/images.js';
 import { isInlineSafe, sniff, SNIFF_BYTES } from '../files/sniff.js';
 import { sendError } from './errors.js';
@@ -34,17 +35,6 @@ class UploadError extends Error {
   ) {
     super(message);
   }
-}
-
-/**
- * Whose an upload is, and so who may attach it to a message: a user (`user:<id>`) whether they
- * came with a ticket or a room token naming them; a guest (`~` id) only within the room they
- * were a guest of, since another room's guest may carry the same id.
- */
-export function uploadOwner(userId: string, roomId: string | null = null): string {
-  if (!isGuestId(userId)) return `user:${userId}`;
-  if (roomId === null) throw new Error('a guest is somebody only within a room');
-  return `guest:${roomId}:${userId}`;
 }
 
 /** Who uploads: the owner key of the Bearer credential (a user ticket or a room token). */

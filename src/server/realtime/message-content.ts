@@ -19,7 +19,7 @@ function requireKind(file: FileInfo, kind: FileInfo['kind'], type: string): void
 
 /**
  * The stored content of a message: file types get their upload's details from the server's
- * records. `ownerKey` is the sender as uploads know it (`uploadOwner` in http/uploads.ts): a
+ * records. `ownerKey` is the sender as uploads know it (`uploadOwner` in domain/files.ts): a
  * message may only name the sender's own uploads. `null` is the site (admin notifications),
  * which may name any.
  */

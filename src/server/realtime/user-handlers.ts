@@ -28,7 +28,7 @@ import type { ServerContext } from '../context.js';
 import { mayEdit, mayRecall, mayUsePriority, mayWrite, type Refusal, type Standing } from '../domain/permissions.js';
 import { canRead, type Reader } from '../domain/visibility.js';
 import type { MemberTable } from '../store/schema.js';
-import { fileIdsOfContent } from '../domain/files.js';
+import { fileIdsOfContent, uploadOwner } from '../domain/files.js';
 import type { Selectable } from 'kysely';
 import { onRequest, RequestError } from './handler.js';
 import { resolveContent } from './message-content.js';
@@ -305,7 +305,7 @@ async function onUserConnection(io: IMServer, ctx: ServerContext, socket: IMSock
     if (!ctx.rates.admit(conversationId, payload.priority)) {
       throw new RequestError(ERROR_CODES.CONVERSATION_BUSY, 'the conversation is over its message rate; try again shortly');
     }
-    const content = await resolveContent(ctx, payload.body, `user:${userId}`);
+    const content = await resolveContent(ctx, payload.body, uploadOwner(userId));
     if (payload.onlineOnly) {
       // Not stored, not counted: whoever is online now gets it.
       const time = ctx.clock();
