@@ -99,7 +99,8 @@ export class ImMessageList extends LitElement {
   private topsDirty = true;
   private atBottom = true;
   /** The row the reader looks at, and where it was on screen: kept there across updates. */
-  private anchor: { key: string; offset: number } | undefined;
+  /** What the reader looks at; `estimated` when no row was rendered there (a far jump) and it came from estimated heights. */
+  private anchor: { key: string; offset: number; estimated?: boolean } | undefined;
   private pendingScroll: { key: string; block: 'start' | 'center' | 'end' } | 'bottom' | undefined = 'bottom';
   private frame = 0;
   private lastKeys = new Set<string>();
@@ -270,7 +271,7 @@ export class ImMessageList extends LitElement {
     this.rebuildTops();
     const index = this.indexAt(scroller.scrollTop);
     const row = this.rows[index];
-    this.anchor = row ? { key: row.key, offset: this.tops[index]! - scroller.scrollTop } : undefined;
+    this.anchor = row ? { key: row.key, offset: this.tops[index]! - scroller.scrollTop, estimated: true } : undefined;
   }
 
   protected override firstUpdated(): void {
@@ -343,6 +344,12 @@ export class ImMessageList extends LitElement {
     if (this.readerMoved()) {
       // The reader scrolled and no event has told it yet: what they see now is the anchor.
       this.noteReaderScroll();
+      return true;
+    }
+    if (this.anchor?.estimated) {
+      // Placed by estimates after a far jump: the reader's scroll position is what they chose,
+      // and the rows now rendered there say what they look at.
+      this.captureAnchor();
       return true;
     }
     const element = this.anchor && this.rowElement(this.anchor.key);
